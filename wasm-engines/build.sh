@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Builds every engine from source into src/main/resources/dev/hermetic/engines/<name>.wasm.
+#
+#   build.sh           rebuild the committed .wasm files in place
+#   build.sh --check   rebuild into a temporary folder; fail, listing the files, when any
+#                      rebuilt engine differs from the committed one (or is missing)
+#
+# Toolchain (Debian): clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 rustc cargo
+# libstd-rust-dev-wasm32 librust-regex-dev librust-serde-json-dev librust-miniz-oxide-dev
+# librust-once-cell-dev wabt. Every engine may import from module "vdso" only; the build
+# fails otherwise (hostile-wasi-import is the one deliberate exception).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+committed="$here/src/main/resources/dev/hermetic/engines"
+
+mode=build
+case "${1:-}" in
+  "") ;;
+  --check) mode=check ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+# clang runs binaryen's wasm-opt after linking when it finds one on PATH, and Debian's
+# binaryen rejects what clang-16 emits: resolve the tools first, then drop every PATH entry
+# that holds a wasm-opt.
+clang=$(command -v clang-16)
+wat2wasm=$(command -v wat2wasm)
+objdump=$(command -v wasm-objdump)
+cargo=/usr/bin/cargo
+rustc=/usr/bin/rustc
+clean_path=""
+IFS=: read -ra path_entries <<< "$PATH"
+for dir in "${path_entries[@]}"; do
+  [ -x "$dir/wasm-opt" ] || clean_path="${clean_path:+$clean_path:}$dir"
+done
+export PATH="$clean_path"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if [ "$mode" = check ]; then out="$work/out"; else out="$committed"; fi
+mkdir -p "$out"
+
+c_common=(-O2 -ffp-contract=off -Wall -Wextra -Werror "-ffile-prefix-map=$here=."
+          -I "$here/sdk/c/include" -Wl,--strip-all)
+
+# Freestanding C engines: no libc at all.
+for src in "$here"/engines/c/hc-*.c; do
+  name=$(basename "$src" .c)
+  "$clang" --target=wasm32 -nostdlib -ffreestanding "${c_common[@]}" \
+    -Wl,--no-entry -Wl,--stack-first -z stack-size=65536 -o "$out/$name.wasm" "$src"
+done
+
+# C engines on wasi-libc as a plain library; the SDK's stubs answer every WASI call.
+for name in sha256 csv-stats; do
+  "$clang" --target=wasm32-wasi -mexec-model=reactor "${c_common[@]}" \
+    -o "$out/$name.wasm" "$here/engines/c/$name.c" "$here/sdk/c/src/wasi_stubs.c"
+done
+
+# Hostile engines, written in the text format.
+for src in "$here"/engines/wat/*.wat; do
+  "$wat2wasm" -o "$out/$(basename "$src" .wat).wasm" "$src"
+done
+
+# Rust engines: one workspace, crates from Debian's registry, committed Cargo.lock.
+target_dir="$work/cargo-target"
+(
+  cd "$here/rust"
+  RUSTC="$rustc" CARGO_TARGET_DIR="$target_dir" \
+  RUSTFLAGS="--remap-path-prefix=$here=. --remap-path-prefix=/usr/share/cargo/registry=/registry --remap-path-prefix=$target_dir=/target" \
+    "$cargo" build --quiet --offline --locked --release --target wasm32-unknown-unknown
+)
+for crate in "$here"/rust/engines/*/; do
+  name=$(basename "$crate")
+  cp "$target_dir/wasm32-unknown-unknown/release/${name//-/_}_engine.wasm" "$out/$name.wasm"
+done
+
+chmod 644 "$out"/*.wasm
+
+# The door out is "vdso" and nothing else.
+bad_imports=0
+for wasm in "$out"/*.wasm; do
+  name=$(basename "$wasm" .wasm)
+  [ "$name" = hostile-wasi-import ] && continue
+  foreign=$("$objdump" -x -j Import "$wasm" 2>/dev/null | grep -E '^ - ' | grep -v ' <- vdso\.' || true)
+  if [ -n "$foreign" ]; then
+    echo "$name imports outside vdso:" >&2
+    echo "$foreign" >&2
+    bad_imports=1
+  fi
+done
+[ "$bad_imports" = 0 ] || exit 1
+
+if [ "$mode" = check ]; then
+  differ=()
+  for wasm in "$out"/*.wasm; do
+    cmp -s "$wasm" "$committed/$(basename "$wasm")" || differ+=("$(basename "$wasm")")
+  done
+  for wasm in "$committed"/*.wasm; do
+    [ -e "$out/$(basename "$wasm")" ] || differ+=("$(basename "$wasm") (no source)")
+  done
+  if [ "${#differ[@]}" -gt 0 ]; then
+    echo "rebuilt engines differ from the committed ones:" >&2
+    printf '  %s\n' "${differ[@]}" >&2
+    exit 1
+  fi
+  echo "all $(ls "$out" | wc -l) engines match the committed .wasm files"
+else
+  echo "built $(ls "$out" | wc -l) engines into $out"
+fi
