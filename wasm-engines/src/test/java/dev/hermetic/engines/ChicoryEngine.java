@@ -1,0 +1,126 @@
+package dev.hermetic.engines;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExportSection;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A packaged engine on plain Chicory, compiled mode, default memory: the minimal host the
+ * ABI asks for ({@code vdso.process_exit} only, spans copied into the span window).
+ */
+final class ChicoryEngine {
+
+    static final int PAGE = 4096;
+
+    /** Parsed module plus its compiled machine factory per engine name; compiled once. */
+    private static final Map<String, Compiled> COMPILED = new ConcurrentHashMap<>();
+
+    private record Compiled(WasmModule module, Function<Instance, Machine> machine) {}
+
+    /** Thrown out of {@code vdso.process_exit}; carries the exit code. */
+    static final class ProcessExit extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** The code the engine passed to process_exit. */
+        final long code;
+
+        ProcessExit(long code) {
+            super("process_exit(" + code + ")", null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** What a filter call returned: a byte count (then output holds them) or a status. */
+    record FilterResult(long status, byte[] output) {}
+
+    /** The instance, with _initialize already run if the engine exports it. */
+    private final Instance instance;
+
+    /** The module, for export lookups. */
+    private final WasmModule module;
+
+    private ChicoryEngine(String name) {
+        Compiled compiled = COMPILED.computeIfAbsent(name, ChicoryEngine::compile);
+        this.module = compiled.module();
+        HostFunction processExit = new HostFunction(
+                "vdso", "process_exit", FunctionType.of(List.of(ValType.I64), List.of()),
+                (inst, args) -> {
+                    throw new ProcessExit(args[0]);
+                });
+        this.instance = Instance.builder(module)
+                .withImportValues(ImportValues.builder().addFunction(processExit).build())
+                .withMachineFactory(compiled.machine())
+                .build();
+        if (exports("_initialize")) {
+            instance.export("_initialize").apply();
+        }
+    }
+
+    private static Compiled compile(String name) {
+        WasmModule module = Parser.parse(Engines.bytes(name));
+        return new Compiled(module, MachineFactoryCompiler.compile(module));
+    }
+
+    /** A fresh process of engine {@code name}. */
+    static ChicoryEngine start(String name) {
+        return new ChicoryEngine(name);
+    }
+
+    boolean exports(String export) {
+        ExportSection exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            if (exports.getExport(i).name().equals(export)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    long[] call(String export, long... args) {
+        return instance.export(export).apply(args);
+    }
+
+    Memory memory() {
+        return instance.memory();
+    }
+
+    /** Grows memory to hold {@code len} more bytes and returns the page-aligned start. */
+    int mapAfterEnd(int len) {
+        int start = memory().pages() * Memory.PAGE_SIZE;
+        memory().grow((len + Memory.PAGE_SIZE - 1) / Memory.PAGE_SIZE + 1);
+        return start;
+    }
+
+    /**
+     * Runs the filter convention once: input at the window base, output at the next 4 KiB
+     * boundary, capacity {@code outCap}.
+     */
+    FilterResult filter(byte[] input, int outCap) {
+        int base = (int) call("hermetic_span_window")[0];
+        int size = (int) call("hermetic_span_window_size")[0];
+        int out = base + roundUp(input.length);
+        if (out - base + (long) outCap > size) {
+            throw new IllegalArgumentException("input and output exceed the span window");
+        }
+        memory().write(base, input);
+        long status = call("engine_start", base, input.length, out, outCap)[0];
+        byte[] output = status >= 0 ? memory().readBytes(out, (int) status) : new byte[0];
+        return new FilterResult(status, output);
+    }
+
+    static int roundUp(int len) {
+        return (len + PAGE - 1) / PAGE * PAGE;
+    }
+}
