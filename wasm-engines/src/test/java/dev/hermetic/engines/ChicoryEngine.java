@@ -10,6 +10,7 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExportSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class ChicoryEngine {
     /** The module, for export lookups. */
     private final WasmModule module;
 
-    private ChicoryEngine(String name) {
+    private ChicoryEngine(String name, MemoryLimits limits) {
         Compiled compiled = COMPILED.computeIfAbsent(name, ChicoryEngine::compile);
         this.module = compiled.module();
         HostFunction processExit = new HostFunction(
@@ -59,7 +60,11 @@ final class ChicoryEngine {
                 (inst, args) -> {
                     throw new ProcessExit(args[0]);
                 });
-        this.instance = Instance.builder(module)
+        Instance.Builder builder = Instance.builder(module);
+        if (limits != null) {
+            builder.withMemoryLimits(limits);
+        }
+        this.instance = builder
                 .withImportValues(ImportValues.builder().addFunction(processExit).build())
                 .withMachineFactory(compiled.machine())
                 .build();
@@ -75,7 +80,16 @@ final class ChicoryEngine {
 
     /** A fresh process of engine {@code name}. */
     static ChicoryEngine start(String name) {
-        return new ChicoryEngine(name);
+        return new ChicoryEngine(name, null);
+    }
+
+    /** A fresh process of engine {@code name} whose memory is held to {@code limits}. */
+    static ChicoryEngine start(String name, MemoryLimits limits) {
+        return new ChicoryEngine(name, limits);
+    }
+
+    static WasmModule module(String name) {
+        return COMPILED.computeIfAbsent(name, ChicoryEngine::compile).module();
     }
 
     boolean exports(String export) {
