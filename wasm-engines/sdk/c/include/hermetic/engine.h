@@ -70,7 +70,12 @@ void hermetic_process_exit(int64_t code);
 HERMETIC_SPAN_WINDOW(HERMETIC_SPAN_WINDOW_SIZE)
 #endif
 
-/* A span as the host passes it: a (pointer, length) pair inside linear memory. */
+/*
+ * The bytes of a span the host passed as (ptr, len): ptr is an address in linear memory.
+ * A native build of an engine (benchmarks) defines its own mapping before including this.
+ */
+#ifndef HERMETIC_SPAN_PTR
 #define HERMETIC_SPAN_PTR(p) ((unsigned char *)(uintptr_t)(uint32_t)(p))
+#endif
 
 #endif
