@@ -41,6 +41,17 @@ class CsvStatsEngineTest {
     }
 
     @Test
+    void heavyMallocAfterReceivingSpansLeavesTheSpansAlone() {
+        ChicoryEngine engine = ChicoryEngine.start("csv-stats");
+        byte[] csv = Workloads.csv(100_000, 3);
+        ChicoryEngine.FilterResult result = engine.filter(csv, 1 << 20);
+        assertThat(new String(result.output(), UTF_8)).startsWith("rows=100000\ncolumns=4\n");
+        int base = (int) engine.call("hermetic_span_window")[0];
+        assertThat(engine.memory().readBytes(base, csv.length)).isEqualTo(csv);
+        assertThat(engine.memory().pages() * 65536L).isGreaterThan(base + 2L * csv.length);
+    }
+
+    @Test
     void agreesWithAModelOnRandomIntegerTables() {
         long seed = Seeds.seed();
         Random random = new Random(seed);
