@@ -97,6 +97,15 @@ class HostileEnginesTest {
     }
 
     @Test
+    void rustPanicEndsWithExitCode101() {
+        ChicoryEngine engine = ChicoryEngine.start("hostile-panic");
+        assertThat(engine.call("hermetic_span_window_size")[0]).isEqualTo(16384);
+        assertThatThrownBy(() -> engine.filter(new byte[] {1, 2, 3}, 4096))
+                .isInstanceOfSatisfying(ChicoryEngine.ProcessExit.class,
+                        exit -> assertThat(exit.code).isEqualTo(101));
+    }
+
+    @Test
     void deepExitEndsWithCodeSeven() {
         assertThatThrownBy(() -> ChicoryEngine.start("hostile-deep-exit").call("engine_start"))
                 .isInstanceOfSatisfying(ChicoryEngine.ProcessExit.class,
