@@ -24,11 +24,15 @@ esac
 # clang runs binaryen's wasm-opt after linking when it finds one on PATH, and Debian's
 # binaryen rejects what clang-16 emits: resolve the tools first, then drop every PATH entry
 # that holds a wasm-opt.
-clang=$(command -v clang-16)
-wat2wasm=$(command -v wat2wasm)
-objdump=$(command -v wasm-objdump)
-cargo=/usr/bin/cargo
-rustc=/usr/bin/rustc
+need() {
+  command -v "$1" || { echo "build.sh: $1 not found; install the toolchain listed at the top of $0" >&2; exit 1; }
+}
+clang=$(need clang-16)
+wat2wasm=$(need wat2wasm)
+objdump=$(need wasm-objdump)
+# Debian's cargo and rustc: a rustup toolchain earlier on PATH lacks the wasm32 std.
+cargo=$(PATH=/usr/bin need cargo)
+rustc=$(PATH=/usr/bin need rustc)
 clean_path=""
 IFS=: read -ra path_entries <<< "$PATH"
 for dir in "${path_entries[@]}"; do
