@@ -1,0 +1,377 @@
+package dev.hermetic.vmo;
+
+import dev.hermetic.vmo.internal.Kernel;
+import dev.hermetic.vmo.internal.Mapping;
+import dev.hermetic.vmo.internal.Page;
+import dev.hermetic.vmo.internal.TranslationCache;
+import dev.hermetic.vmo.internal.VmarObject;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A fast accessor over the address space of a root VMAR, with a per-page translation cache.
+ *
+ * <p>For every 4 KiB page it may hold the page's array for reads and, only when the page is
+ * committed, unshared and mapped writable, the same array for writes: such accesses are one
+ * array access with no lock. A miss, a page-crossing access or a write to a shared or zero page
+ * takes the kernel lock, resolves the mapping, performs the copy-on-write fault (charging the
+ * budget) and refills the entries, or throws {@link PageFaultException}. An access that faults
+ * changes nothing. Whatever shares a page or changes a mapping clears the affected entries of
+ * every view before it returns.
+ *
+ * <p>Threading contract: a view is used by one thread at a time, and other threads change the
+ * address space or its VMOs only while that thread is not accessing it (the host touches an
+ * engine's memory only before it starts and after it exits). That is why the cache arrays are
+ * plain fields. Addresses are {@code int}s in [0, 2^31); a negative address faults.
+ */
+public final class VmarView {
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int SHIFT = Page.SHIFT;
+    private static final int SIZE = Page.SIZE;
+    private static final int MASK = SIZE - 1;
+    /** Pages an int address can reach; a longer cache could never be hit. */
+    private static final int MAX_PAGES = 1 << (31 - SHIFT);
+
+    /** The address space; its views list holds {@link #invalidator} weakly. */
+    private final VmarObject root;
+    /**
+     * Array to read page p from, or null if unknown. Length <= MAX_PAGES, grown on demand up to
+     * the highest page touched, so a negative address ({@code addr >>> 12 >= MAX_PAGES}) always misses.
+     */
+    private byte[][] readPages = new byte[0][];
+    /**
+     * Array to write page p in place, or null. Non-null only while the page is committed,
+     * held by no other page store and mapped with PERM_WRITE; same length as {@link #readPages}.
+     */
+    private byte[][] writePages = new byte[0][];
+    /** Registered with the root; clears entries when the address space or its pages change. */
+    private final TranslationCache invalidator = this::invalidate;
+
+    VmarView(VmarObject object) {
+        this.root = object.rootObject();
+        root.register(invalidator);
+    }
+
+    // ---- fast paths ------------------------------------------------------------------------
+
+    public byte readByte(int addr) {
+        byte[][] r = readPages;
+        int p = addr >>> SHIFT;
+        if (p < r.length) {
+            byte[] page = r[p];
+            if (page != null) {
+                return page[addr & MASK];
+            }
+        }
+        return (byte) readSlow(addr, 1);
+    }
+
+    public short readShort(int addr) {
+        byte[][] r = readPages;
+        int p = addr >>> SHIFT;
+        int o = addr & MASK;
+        if (p < r.length && o <= SIZE - 2) {
+            byte[] page = r[p];
+            if (page != null) {
+                return (short) SHORT.get(page, o);
+            }
+        }
+        return (short) readSlow(addr, 2);
+    }
+
+    public int readInt(int addr) {
+        byte[][] r = readPages;
+        int p = addr >>> SHIFT;
+        int o = addr & MASK;
+        if (p < r.length && o <= SIZE - 4) {
+            byte[] page = r[p];
+            if (page != null) {
+                return (int) INT.get(page, o);
+            }
+        }
+        return (int) readSlow(addr, 4);
+    }
+
+    public long readLong(int addr) {
+        byte[][] r = readPages;
+        int p = addr >>> SHIFT;
+        int o = addr & MASK;
+        if (p < r.length && o <= SIZE - 8) {
+            byte[] page = r[p];
+            if (page != null) {
+                return (long) LONG.get(page, o);
+            }
+        }
+        return readSlow(addr, 8);
+    }
+
+    public void writeByte(int addr, byte value) {
+        byte[][] w = writePages;
+        int p = addr >>> SHIFT;
+        if (p < w.length) {
+            byte[] page = w[p];
+            if (page != null) {
+                page[addr & MASK] = value;
+                return;
+            }
+        }
+        writeSlow(addr, 1, value);
+    }
+
+    public void writeShort(int addr, short value) {
+        byte[][] w = writePages;
+        int p = addr >>> SHIFT;
+        int o = addr & MASK;
+        if (p < w.length && o <= SIZE - 2) {
+            byte[] page = w[p];
+            if (page != null) {
+                SHORT.set(page, o, value);
+                return;
+            }
+        }
+        writeSlow(addr, 2, value);
+    }
+
+    public void writeInt(int addr, int value) {
+        byte[][] w = writePages;
+        int p = addr >>> SHIFT;
+        int o = addr & MASK;
+        if (p < w.length && o <= SIZE - 4) {
+            byte[] page = w[p];
+            if (page != null) {
+                INT.set(page, o, value);
+                return;
+            }
+        }
+        writeSlow(addr, 4, value);
+    }
+
+    public void writeLong(int addr, long value) {
+        byte[][] w = writePages;
+        int p = addr >>> SHIFT;
+        int o = addr & MASK;
+        if (p < w.length && o <= SIZE - 8) {
+            byte[] page = w[p];
+            if (page != null) {
+                LONG.set(page, o, value);
+                return;
+            }
+        }
+        writeSlow(addr, 8, value);
+    }
+
+    // ---- bulk operations -------------------------------------------------------------------
+
+    /** Copies {@code len} bytes at {@code addr} into {@code dst[off..]}; all or nothing. */
+    public void read(int addr, byte[] dst, int off, int len) {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        if (!cached(addr, len, false)) {
+            synchronized (Kernel.LOCK) {
+                check(addr, len, false);
+            }
+        }
+        long pos = addr;
+        int done = 0;
+        while (done < len) {
+            int o = (int) (pos & MASK);
+            int n = Math.min(len - done, SIZE - o);
+            System.arraycopy(array((int) (pos >>> SHIFT), false), o, dst, off + done, n);
+            done += n;
+            pos += n;
+        }
+    }
+
+    /** Copies {@code src[off..off+len)} to {@code addr}; all or nothing. */
+    public void write(int addr, byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        if (!cached(addr, len, true)) {
+            synchronized (Kernel.LOCK) {
+                check(addr, len, true);
+            }
+        }
+        long pos = addr;
+        int done = 0;
+        while (done < len) {
+            int o = (int) (pos & MASK);
+            int n = Math.min(len - done, SIZE - o);
+            System.arraycopy(src, off + done, array((int) (pos >>> SHIFT), true), o, n);
+            done += n;
+            pos += n;
+        }
+    }
+
+    /** Sets {@code len} bytes at {@code addr} to {@code value}; all or nothing. */
+    public void fill(int addr, int len, byte value) {
+        if (len < 0) {
+            throw new ZxException(Status.INVALID_ARGS, "negative length " + len);
+        }
+        if (!cached(addr, len, true)) {
+            synchronized (Kernel.LOCK) {
+                check(addr, len, true);
+            }
+        }
+        long pos = addr;
+        long end = (long) addr + len;
+        while (pos < end) {
+            int o = (int) (pos & MASK);
+            int n = (int) Math.min(end - pos, SIZE - o);
+            Arrays.fill(array((int) (pos >>> SHIFT), true), o, o + n, value);
+            pos += n;
+        }
+    }
+
+    /** Copies {@code len} bytes from {@code src} to {@code dst}; the ranges may overlap (memmove). */
+    public void copy(int dst, int src, int len) {
+        if (len < 0) {
+            throw new ZxException(Status.INVALID_ARGS, "negative length " + len);
+        }
+        if (!cached(src, len, false) || !cached(dst, len, true)) {
+            synchronized (Kernel.LOCK) {
+                check(src, len, false);
+                check(dst, len, true);
+            }
+        }
+        if (dst <= src) {
+            long i = 0;
+            while (i < len) {
+                long s = src + i;
+                long d = dst + i;
+                int n = (int) Math.min(len - i, Math.min(SIZE - (s & MASK), SIZE - (d & MASK)));
+                byte[] to = array((int) (d >>> SHIFT), true);
+                System.arraycopy(array((int) (s >>> SHIFT), false), (int) (s & MASK), to, (int) (d & MASK), n);
+                i += n;
+            }
+        } else {
+            long j = len;
+            while (j > 0) {
+                long s = src + j - 1;
+                long d = dst + j - 1;
+                int n = (int) Math.min(j, Math.min((s & MASK) + 1, (d & MASK) + 1));
+                byte[] to = array((int) (d >>> SHIFT), true);
+                System.arraycopy(array((int) (s >>> SHIFT), false), (int) ((s & MASK) - n + 1), to,
+                        (int) ((d & MASK) - n + 1), n);
+                j -= n;
+            }
+        }
+    }
+
+    // ---- slow paths ------------------------------------------------------------------------
+
+    /** True when every page of [addr, addr+len) has a cached entry for the access. */
+    private boolean cached(int addr, int len, boolean write) {
+        if (addr < 0 || len < 0) {
+            return false;
+        }
+        byte[][] cache = write ? writePages : readPages;
+        long last = ((long) addr + Math.max(len, 1) - 1) >>> SHIFT;
+        if (last >= cache.length) {
+            return false;
+        }
+        for (int p = addr >>> SHIFT; p <= last; p++) {
+            if (cache[p] == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long readSlow(int addr, int size) {
+        synchronized (Kernel.LOCK) {
+            check(addr, size, false);
+            long value = 0;
+            for (int i = 0; i < size; i++) {
+                long a = (long) addr + i;
+                value |= (array((int) (a >>> SHIFT), false)[(int) (a & MASK)] & 0xFFL) << (8 * i);
+            }
+            return value;
+        }
+    }
+
+    private void writeSlow(int addr, int size, long value) {
+        synchronized (Kernel.LOCK) {
+            check(addr, size, true);
+            for (int i = 0; i < size; i++) {
+                long a = (long) addr + i;
+                array((int) (a >>> SHIFT), true)[(int) (a & MASK)] = (byte) (value >>> (8 * i));
+            }
+        }
+    }
+
+    /** Throws the fault of the first page of [addr, addr+len) the access may not touch. */
+    private void check(int addr, long len, boolean write) {
+        if (len == 0) {
+            return;
+        }
+        long end = (long) addr + len;
+        for (long a = addr; a < end; a = (a & ~(long) MASK) + SIZE) {
+            resolve(a, write);
+        }
+    }
+
+    /** The mapping that allows the access at {@code addr}, or the fault. */
+    private Mapping resolve(long addr, boolean write) {
+        if (addr < 0 || addr >= ((long) MAX_PAGES << SHIFT)) {
+            throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
+        }
+        Mapping m = root.find(addr);
+        if (m == null || !m.backed(addr)) {
+            throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
+        }
+        if (write && (m.perms() & Vmar.PERM_WRITE) == 0) {
+            throw new PageFaultException(PageFaultException.Kind.NOT_WRITABLE, addr);
+        }
+        if (!write && (m.perms() & Vmar.PERM_READ) == 0) {
+            throw new PageFaultException(PageFaultException.Kind.NOT_READABLE, addr);
+        }
+        return m;
+    }
+
+    /** The array for page {@code p}: the cached entry, or a fault that fills it. */
+    private byte[] array(int p, boolean write) {
+        byte[][] cache = write ? writePages : readPages;
+        if (p < cache.length && cache[p] != null) {
+            return cache[p];
+        }
+        synchronized (Kernel.LOCK) {
+            long addr = (long) p << SHIFT;
+            Mapping m = resolve(addr, write);
+            byte[] page = write ? m.ownedPage(addr) : m.readablePage(addr);
+            ensureCapacity(p);
+            boolean readable = (m.perms() & Vmar.PERM_READ) != 0;
+            boolean writable = (m.perms() & Vmar.PERM_WRITE) != 0 && (write || m.exclusivePage(addr));
+            readPages[p] = readable ? page : null;
+            writePages[p] = writable ? page : null;
+            return page;
+        }
+    }
+
+    private void ensureCapacity(int p) {
+        if (p >= readPages.length) {
+            long limit = Math.min(MAX_PAGES, root.size() >>> SHIFT);
+            int length = (int) Math.max(p + 1L, Math.min(limit, Math.max(16L, 2L * readPages.length)));
+            readPages = Arrays.copyOf(readPages, length);
+            writePages = Arrays.copyOf(writePages, readPages.length);
+        }
+    }
+
+    /** Forgets the entries of addresses [from, to); called under the kernel lock. */
+    private void invalidate(long from, long to) {
+        int length = readPages.length;
+        long first = Math.max(0, from >>> SHIFT);
+        long last = Math.min(length, (to + MASK) >>> SHIFT);
+        if (first < last) {
+            Arrays.fill(readPages, (int) first, (int) last, null);
+            Arrays.fill(writePages, (int) first, (int) last, null);
+        }
+    }
+
+    /** Number of page entries the cache currently holds room for (grows with the pages touched). */
+    public int cachedPageCapacity() {
+        return readPages.length;
+    }
+}

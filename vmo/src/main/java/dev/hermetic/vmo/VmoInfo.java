@@ -1,0 +1,27 @@
+package dev.hermetic.vmo;
+
+/**
+ * A VMO's info (like {@code ZX_INFO_VMO}), with RFC-0254-style attribution: a committed page
+ * is private when one VMO's page store holds it and shared otherwise; scaled bytes divide each
+ * shared page by the number of stores that hold it (rounded down).
+ *
+ * @param koid the VMO's koid
+ * @param parentKoid the koid of the VMO it was created from, 0 if none
+ * @param name the VMO's name
+ * @param size size in bytes, a multiple of 4 KiB
+ * @param contentSize bytes of content as created or last resized
+ * @param resizable whether {@code setSize} works on it
+ * @param slice whether it is a slice of its parent
+ * @param children live children
+ * @param mappings live mappings
+ * @param shareCount distinct address spaces mapping it
+ * @param committedBytes bytes of committed pages in its range
+ * @param privateBytes committed bytes of pages held by its store alone
+ * @param sharedBytes committed bytes of pages shared with other stores
+ * @param scaledBytes private bytes plus each shared page divided by its sharers
+ * @param handleRights the rights of the handle the info was read through
+ */
+public record VmoInfo(long koid, long parentKoid, String name, long size, long contentSize, boolean resizable,
+        boolean slice, int children, int mappings, int shareCount, long committedBytes, long privateBytes,
+        long sharedBytes, long scaledBytes, int handleRights) {
+}

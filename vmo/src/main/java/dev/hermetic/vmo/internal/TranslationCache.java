@@ -1,0 +1,7 @@
+package dev.hermetic.vmo.internal;
+
+/** A cache of address translations over a root VMAR that must forget ranges when told. */
+public interface TranslationCache {
+    /** Forgets every translation of addresses in [from, to); called under {@link Kernel#LOCK}. */
+    void invalidate(long from, long to);
+}

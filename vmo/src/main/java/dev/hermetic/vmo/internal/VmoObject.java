@@ -1,0 +1,359 @@
+package dev.hermetic.vmo.internal;
+
+import dev.hermetic.vmo.Status;
+import dev.hermetic.vmo.ZxException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernel object a VMO handle names: a window of {@link #size} bytes on a {@link PageStore}
+ * starting at page {@link #storeOffset}. A snapshot child gets a new store holding references
+ * to the parent's pages; a slice shares its parent's store. Guarded by {@link Kernel#LOCK}.
+ */
+public final class VmoObject {
+    /** Largest VMO size accepted: 1 TiB keeps every page index an int. */
+    public static final long MAX_SIZE = 1L << 40;
+
+    /** Child options, Zircon's bit values ({@code ZX_VMO_CHILD_*}). */
+    public static final int SNAPSHOT = 1;
+    public static final int RESIZABLE = 1 << 2;
+    public static final int SLICE = 1 << 3;
+    public static final int SNAPSHOT_AT_LEAST_ON_WRITE = 1 << 4;
+    public static final int NO_WRITE = 1 << 5;
+
+    /** Operations of {@code opRange}, Zircon's numbers ({@code ZX_VMO_OP_*}). */
+    public static final int OP_COMMIT = 1;
+    public static final int OP_DECOMMIT = 2;
+    public static final int OP_ZERO = 10;
+
+    /** Unique kernel object id. */
+    public final long koid;
+    /** Koid of the VMO this one was created from; 0 for a VMO made by {@code create}. */
+    public final long parentKoid;
+    /** Name shown in info and maps; at most 31 characters like ZX_MAX_NAME_LEN - 1. */
+    public final String name;
+    /** The pages; shared with slices of this VMO, never with snapshots. */
+    final PageStore store;
+    /** First store page of this VMO; 0 unless this VMO is a slice. */
+    final long storeOffset;
+    /** Size in bytes; a multiple of the page size, <= MAX_SIZE; changes only if {@link #resizable}. */
+    long size;
+    /** Bytes of content the creator asked for; <= size, rounded up it equals size. */
+    long contentSize;
+    /** Whether {@code setSize} may change the size. */
+    public final boolean resizable;
+    /** Whether this VMO is a slice (shares its parent's store). */
+    public final boolean slice;
+    /** The live VMO this one was created from, or null once that VMO died (or for none). */
+    VmoObject parent;
+    /** Live VMOs created from this one. */
+    int children;
+    /** Open handles naming this object. */
+    int handles;
+    /** Mappings of this VMO; a mapping keeps the VMO alive like a handle. */
+    final List<Mapping> mappings = new ArrayList<>();
+    /** False once the last handle and mapping went; a dead VMO holds no pages. */
+    boolean alive = true;
+
+    private VmoObject(long parentKoid, String name, PageStore store, long storeOffset, long size,
+            long contentSize, boolean resizable, boolean slice) {
+        this.koid = Kernel.newKoid();
+        this.parentKoid = parentKoid;
+        this.name = name;
+        this.store = store;
+        this.storeOffset = storeOffset;
+        this.size = size;
+        this.contentSize = contentSize;
+        this.resizable = resizable;
+        this.slice = slice;
+        this.handles = 1;
+        store.users.add(this);
+    }
+
+    public static VmoObject create(long size, boolean resizable, String name, BudgetAccount account) {
+        checkSize(size);
+        synchronized (Kernel.LOCK) {
+            return new VmoObject(0, clip(name), new PageStore(account), 0, Page.roundUp(size), size, resizable, false);
+        }
+    }
+
+    private static String clip(String name) {
+        return name.length() > 31 ? name.substring(0, 31) : name;
+    }
+
+    private static void checkSize(long size) {
+        if (size < 0 || size > MAX_SIZE) {
+            throw new ZxException(Status.OUT_OF_RANGE, "VMO size " + size + " is outside [0, 2^40]");
+        }
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public long contentSize() {
+        return contentSize;
+    }
+
+    public int children() {
+        return children;
+    }
+
+    public int mappingCount() {
+        return mappings.size();
+    }
+
+    /** Number of distinct address spaces (root VMARs) mapping this VMO. */
+    public int shareCount() {
+        return (int) mappings.stream().map(m -> m.parent.root).distinct().count();
+    }
+
+    /** {committed, private, shared, scaled} bytes of this VMO's pages. */
+    public long[] attribution() {
+        long[] out = new long[4];
+        store.attribute(storeOffset, storeOffset + (size >> Page.SHIFT), out);
+        return out;
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            throw new ZxException(Status.OUT_OF_RANGE,
+                    "range [" + offset + ", +" + length + ") is outside the VMO's " + size + " bytes");
+        }
+    }
+
+    public void read(byte[] dst, int off, int len, long offset) {
+        checkRange(offset, len);
+        long pos = offset;
+        int done = 0;
+        while (done < len) {
+            int inPage = (int) (pos & Page.MASK);
+            int n = Math.min(len - done, Page.SIZE - inPage);
+            System.arraycopy(store.readable(storeOffset + (pos >> Page.SHIFT)), inPage, dst, off + done, n);
+            done += n;
+            pos += n;
+        }
+    }
+
+    /** Writes all or nothing: the pages to commit are charged before any byte changes. */
+    public void write(byte[] src, int off, int len, long offset) {
+        checkRange(offset, len);
+        if (len == 0) {
+            return;
+        }
+        long first = storeOffset + (offset >> Page.SHIFT);
+        long last = storeOffset + ((offset + len - 1) >> Page.SHIFT);
+        long toCommit = 0;
+        for (long i = first; i <= last; i++) {
+            if (!store.exclusive(i)) {
+                toCommit++;
+            }
+        }
+        store.account.charge(toCommit * Page.SIZE);
+        long pos = offset;
+        int done = 0;
+        while (done < len) {
+            long index = storeOffset + (pos >> Page.SHIFT);
+            int inPage = (int) (pos & Page.MASK);
+            int n = Math.min(len - done, Page.SIZE - inPage);
+            byte[] page;
+            if (store.exclusive(index)) {
+                page = store.page(index).data;
+            } else {
+                page = store.ownPrecharged(index);
+                invalidateStore(store, index, index + 1);
+            }
+            System.arraycopy(src, off + done, page, inPage, n);
+            done += n;
+            pos += n;
+        }
+    }
+
+    /** Makes one page of this VMO writable in place for a fault; returns its array. */
+    byte[] ownPage(long vmoPage) {
+        long index = storeOffset + vmoPage;
+        if (store.exclusive(index)) {
+            return store.page(index).data;
+        }
+        byte[] data = store.own(index);
+        invalidateStore(store, index, index + 1);
+        return data;
+    }
+
+    byte[] readablePage(long vmoPage) {
+        return store.readable(storeOffset + vmoPage);
+    }
+
+    boolean exclusivePage(long vmoPage) {
+        return store.exclusive(storeOffset + vmoPage);
+    }
+
+    public void setSize(long newSize) {
+        if (!resizable) {
+            throw new ZxException(Status.UNAVAILABLE, "the VMO is not resizable");
+        }
+        checkSize(newSize);
+        long rounded = Page.roundUp(newSize);
+        if (newSize < size && !Page.aligned(newSize)) {
+            zeroWithinPage(newSize, rounded - newSize);
+        }
+        if (rounded < size) {
+            long from = storeOffset + (rounded >> Page.SHIFT);
+            long to = storeOffset + (size >> Page.SHIFT);
+            store.drop(from, to);
+            invalidateStore(store, from, to);
+        }
+        size = rounded;
+        contentSize = newSize;
+    }
+
+    /** Zeroes [offset, offset+len) inside one page, copying the page first if it is shared. */
+    private void zeroWithinPage(long offset, long len) {
+        long index = storeOffset + (offset >> Page.SHIFT);
+        if (store.page(index) == null) {
+            return;
+        }
+        byte[] data = ownPage(offset >> Page.SHIFT);
+        int from = (int) (offset & Page.MASK);
+        java.util.Arrays.fill(data, from, from + (int) len, (byte) 0);
+    }
+
+    public void opRange(int op, long offset, long length) {
+        checkRange(offset, length);
+        long firstPage = offset >> Page.SHIFT;
+        long endPage = Page.roundUp(offset + length) >> Page.SHIFT;
+        switch (op) {
+            case OP_COMMIT -> {
+                long missing = 0;
+                for (long p = firstPage; p < endPage; p++) {
+                    if (store.page(storeOffset + p) == null) {
+                        missing++;
+                    }
+                }
+                store.account.charge(missing * Page.SIZE);
+                for (long p = firstPage; p < endPage; p++) {
+                    if (store.page(storeOffset + p) == null) {
+                        store.ownPrecharged(storeOffset + p);
+                        invalidateStore(store, storeOffset + p, storeOffset + p + 1);
+                    }
+                }
+            }
+            case OP_DECOMMIT -> {
+                store.drop(storeOffset + firstPage, storeOffset + endPage);
+                invalidateStore(store, storeOffset + firstPage, storeOffset + endPage);
+            }
+            case OP_ZERO -> {
+                for (long p = firstPage; p < endPage; p++) {
+                    long from = Math.max(offset, p << Page.SHIFT);
+                    long to = Math.min(offset + length, (p + 1) << Page.SHIFT);
+                    if (to - from == Page.SIZE) {
+                        store.drop(storeOffset + p, storeOffset + p + 1);
+                        invalidateStore(store, storeOffset + p, storeOffset + p + 1);
+                    } else {
+                        zeroWithinPage(from, to - from);
+                    }
+                }
+            }
+            default -> throw new ZxException(Status.INVALID_ARGS, "unknown VMO op " + op);
+        }
+    }
+
+    /**
+     * Creates a child per Zircon's rules; {@code account} pays for the child's future commits
+     * (a slice always uses its parent's store and account).
+     */
+    public VmoObject createChild(int options, long offset, long childSize, BudgetAccount account) {
+        int kinds = options & (SNAPSHOT | SNAPSHOT_AT_LEAST_ON_WRITE | SLICE);
+        if (Integer.bitCount(kinds) != 1) {
+            throw new ZxException(Status.INVALID_ARGS,
+                    "exactly one of SNAPSHOT, SNAPSHOT_AT_LEAST_ON_WRITE, SLICE is required");
+        }
+        if ((options & ~(SNAPSHOT | SNAPSHOT_AT_LEAST_ON_WRITE | SLICE | NO_WRITE | RESIZABLE)) != 0) {
+            throw new ZxException(Status.INVALID_ARGS, "unknown child options 0x" + Integer.toHexString(options));
+        }
+        if (offset < 0 || !Page.aligned(offset)) {
+            throw new ZxException(Status.INVALID_ARGS, "child offset " + offset + " is not page-aligned");
+        }
+        checkSize(childSize);
+        if (offset > MAX_SIZE) {
+            throw new ZxException(Status.OUT_OF_RANGE, "child offset " + offset + " is too large");
+        }
+        long rounded = Page.roundUp(childSize);
+        boolean childResizable = (options & RESIZABLE) != 0;
+        VmoObject child;
+        if (kinds == SLICE) {
+            if (childResizable) {
+                throw new ZxException(Status.INVALID_ARGS, "a slice cannot be resizable");
+            }
+            if (resizable) {
+                throw new ZxException(Status.NOT_SUPPORTED, "a resizable VMO cannot have slices");
+            }
+            if (offset + rounded > size) {
+                throw new ZxException(Status.INVALID_ARGS, "the slice extends past the parent's end");
+            }
+            child = new VmoObject(koid, name, store, storeOffset + (offset >> Page.SHIFT), rounded, childSize,
+                    false, true);
+        } else {
+            PageStore fresh = new PageStore(account == null ? store.account : account);
+            long parentPages = size >> Page.SHIFT;
+            long first = offset >> Page.SHIFT;
+            long count = Math.max(0, Math.min(rounded >> Page.SHIFT, parentPages - first));
+            if (count > 0) {
+                store.shareInto(fresh, storeOffset + first, count, 0);
+                // Pages this VMO could write in place are now shared: drop cached write access.
+                invalidateStore(store, storeOffset + first, storeOffset + first + count);
+            }
+            child = new VmoObject(koid, name, fresh, 0, rounded, childSize, childResizable, false);
+        }
+        child.parent = this;
+        children++;
+        return child;
+    }
+
+    public void handleOpened() {
+        handles++;
+    }
+
+    public void handleClosed() {
+        handles--;
+        dieIfUnreferenced();
+    }
+
+    void mappingRemoved(Mapping m) {
+        mappings.remove(m);
+        dieIfUnreferenced();
+    }
+
+    private void dieIfUnreferenced() {
+        if (!alive || handles > 0 || !mappings.isEmpty()) {
+            return;
+        }
+        alive = false;
+        store.users.remove(this);
+        if (store.users.isEmpty()) {
+            store.dropAll();
+        }
+        if (parent != null) {
+            parent.children--;
+            parent = null;
+        }
+    }
+
+    /**
+     * Drops the translation-cache entries of every view that maps store pages [from, to)
+     * through any VMO using {@code store}. Called whenever such a page's array is replaced or
+     * its write access changes.
+     */
+    static void invalidateStore(PageStore store, long from, long to) {
+        for (VmoObject user : store.users) {
+            long vFrom = Math.max(from - user.storeOffset, 0);
+            long vTo = to - user.storeOffset;
+            if (vTo <= vFrom) {
+                continue;
+            }
+            for (Mapping m : user.mappings) {
+                m.invalidateVmoPages(vFrom, vTo);
+            }
+        }
+    }
+}
