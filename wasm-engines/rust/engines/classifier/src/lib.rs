@@ -15,6 +15,7 @@ hermetic_engine::span_window!();
 hermetic_engine::engine_init!(init);
 hermetic_engine::filter!(run);
 
+/// Category names with their keywords; a label is one of these names or `other`.
 const CATEGORIES: [(&str, [&str; 8]); 8] = [
     ("network", ["packet", "socket", "router", "latency", "bandwidth", "dns", "tcp", "firewall"]),
     ("storage", ["disk", "volume", "partition", "inode", "sector", "filesystem", "backup", "snapshot"]),

@@ -12,6 +12,7 @@ use miniz_oxide::inflate::{decompress_to_vec_zlib_with_limit, TINFLStatus};
 hermetic_engine::span_window!();
 hermetic_engine::filter!(run);
 
+/// miniz_oxide compression level (0..=10); 6 matches zlib's default.
 const LEVEL: u8 = 6;
 
 fn run(input: &[u8], output: &mut [u8]) -> Result<usize, Status> {

@@ -23,6 +23,7 @@ import java.util.Locale;
  */
 public final class EngineBench {
 
+    /** Output capacity per call; larger than any bench output. */
     private static final int OUT_CAP = 4 << 20;
 
     /** C engines, by engine name, whose source the native driver compiles. */

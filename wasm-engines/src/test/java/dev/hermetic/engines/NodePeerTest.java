@@ -16,8 +16,10 @@ import org.junit.jupiter.params.provider.FieldSource;
 /** Every real engine gives byte-identical results on Chicory (compiled) and on Node's V8. */
 class NodePeerTest {
 
+    /** Output capacity given to every engine call, on both runtimes. */
     static final int OUT_CAP = 1 << 20;
 
+    /** The engines compared: every real filter engine. */
     static final List<String> FILTERS = Workloads.FILTERS;
 
     /** The node runner's path, relative to the module folder Maven runs tests in. */

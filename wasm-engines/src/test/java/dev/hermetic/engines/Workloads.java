@@ -11,6 +11,7 @@ final class Workloads {
 
     private Workloads() {}
 
+    /** Words the generated text and tables draw from; several are classifier keywords. */
     private static final String[] WORDS = {"the", "router", "Packet", "was", "dropping", "invoice",
         "Payment", "storm", "forecast", "coach", "scoring", "goal", "garlic", "Soup", "baking", "disk",
         "backup", "password", "token", "nurse", "vaccine", "and", "then", "of", "running", "quiet"};
