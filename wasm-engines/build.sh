@@ -42,7 +42,8 @@ export PATH="$clean_path"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ "$mode" = check ]; then out="$work/out"; else out="$committed"; fi
+# Everything is built here first; the committed folder changes only after every check passed.
+out="$work/out"
 mkdir -p "$out"
 
 c_common=(-O2 -ffp-contract=off -Wall -Wextra -Werror "-ffile-prefix-map=$here=."
@@ -112,5 +113,8 @@ if [ "$mode" = check ]; then
   fi
   echo "all $(ls "$out"/*.wasm | wc -l) engines match the committed .wasm files"
 else
-  echo "built $(ls "$out"/*.wasm | wc -l) engines into $out"
+  mkdir -p "$committed"
+  rm -f "$committed"/*.wasm "$committed/engines.list"
+  cp "$out"/*.wasm "$out/engines.list" "$committed/"
+  echo "built $(ls "$out"/*.wasm | wc -l) engines into $committed"
 fi
