@@ -133,8 +133,8 @@ public final class Vmar extends Handle {
      */
     public Vmo createVmoChild(int options, long addr, long size, MemoryBudget budget) {
         synchronized (Kernel.LOCK) {
-            object.checkAlive();
             require(Rights.INSPECT);
+            object.checkAlive();
             VmoObject child = object.createVmoChild(options, addr, size, budget == null ? null : budget.account());
             Mapping m = object.find(addr);
             int rights = Rights.DEFAULT_VMO & ~Rights.EXECUTE;
@@ -148,7 +148,7 @@ public final class Vmar extends Handle {
         }
     }
 
-    /** A new single-threaded fast accessor over this region's whole address space. */
+    /** A new single-threaded fast accessor over the whole address space this region belongs to. */
     public VmarView view() {
         synchronized (Kernel.LOCK) {
             checkOpen();

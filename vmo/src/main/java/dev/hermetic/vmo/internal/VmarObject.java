@@ -64,10 +64,6 @@ public final class VmarObject implements Region {
         return root;
     }
 
-    public boolean destroyed() {
-        return destroyed;
-    }
-
     public void checkAlive() {
         if (destroyed) {
             throw new ZxException(Status.BAD_STATE, "the VMAR was destroyed");
