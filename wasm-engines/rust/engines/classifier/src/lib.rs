@@ -1,6 +1,7 @@
-//! Text classifier, the zygote showcase. `engine_init` compiles 320 case-insensitive,
-//! Unicode-aware regexes (8 categories x 8 keywords x 5 word-form templates): the expensive
-//! part, followed by one pass over every keyword to warm the regexes' caches. `engine_start` (filter convention) labels each input line with the category whose
+//! Text classifier, the zygote showcase. `engine_init` compiles 320 case-insensitive
+//! regexes with Unicode classes (8 categories x 8 keywords x 5 word-form templates): the expensive
+//! part, followed by one pass over a warm-up text to fill the regexes' caches.
+//! `engine_start` (filter convention) labels each input line with the category whose
 //! regexes match it most often (the first category on a tie, `other` when none match) and
 //! writes one label per line, each followed by `\n`. When `engine_init` was not called,
 //! `engine_start` runs it first, so the output is the same either way.
@@ -28,13 +29,14 @@ const CATEGORIES: [(&str, [&str; 8]); 8] = [
 ];
 
 /// Word forms of a keyword `{}`: itself, inflected, prefixed, and as either side of a
-/// compound joined by `-`, `_`, `/` or `.`.
+/// compound joined by `-`, `_`, `/` or `.`. Word boundaries are ASCII: a Unicode `\b`
+/// would push every search off the fast lazy DFA onto the slow NFA simulation.
 const TEMPLATES: [&str; 5] = [
-    r"(?i)\b{}\b",
-    r"(?i)\b{}(?:s|es|ed|ing|er|ers)\b",
-    r"(?i)\b(?:re|un|pre|over|under){}\w*\b",
-    r"(?i)\b{}[-_/.]\w+\b",
-    r"(?i)\b\w+[-_/.]{}\b",
+    r"(?i)(?-u:\b){}(?-u:\b)",
+    r"(?i)(?-u:\b){}(?:s|es|ed|ing|er|ers)(?-u:\b)",
+    r"(?i)(?-u:\b)(?:re|un|pre|over|under){}\w*(?-u:\b)",
+    r"(?i)(?-u:\b){}[-_/.]\w+(?-u:\b)",
+    r"(?i)(?-u:\b)\w+[-_/.]{}(?-u:\b)",
 ];
 
 /// The compiled regexes; entry `i` holds category `i`'s regexes. Built once per process.
@@ -53,12 +55,19 @@ fn build() -> Vec<Vec<Regex>> {
         .collect()
 }
 
-/// Builds the model and runs it once over every keyword, so each regex's lazy DFA cache
-/// is filled before a snapshot rather than by the first `engine_start`.
+/// Builds the model, then labels a warm-up text once: every keyword in every word form,
+/// upper-cased too, and every printable ASCII byte. That fills each regex's lazy DFA cache
+/// before a snapshot instead of during the first `engine_start`.
 fn init() {
     let model = MODEL.get_or_init(build);
-    for (_, keywords) in CATEGORIES.iter() {
-        label(model, keywords.join(" ").as_bytes());
+    let mut warm_up = String::new();
+    for keyword in CATEGORIES.iter().flat_map(|(_, keywords)| keywords.iter()) {
+        let upper = keyword.to_uppercase();
+        warm_up += &format!("{keyword} {keyword}s un{keyword}ing {keyword}-x y/{upper}, ({upper}ED).\n");
+    }
+    warm_up.extend((0x20u8..0x7f).map(char::from));
+    for line in warm_up.lines() {
+        label(model, line.as_bytes());
     }
 }
 
