@@ -24,13 +24,15 @@ public final class Page {
         this.account = account;
     }
 
-    /** A new page with a copy of {@code contents}; the caller has already charged {@code account}. */
+    /**
+     * A new page with a copy of {@code contents}; the caller has already charged {@code account}
+     * and releases that charge if this throws NO_MEMORY (the JVM heap is exhausted).
+     */
     static Page allocate(byte[] contents, BudgetAccount account) {
         byte[] data;
         try {
             data = contents == ZERO ? new byte[SIZE] : contents.clone();
         } catch (OutOfMemoryError e) {
-            account.release(SIZE);
             throw new ZxException(Status.NO_MEMORY, "the JVM heap is exhausted");
         }
         return new Page(data, account);

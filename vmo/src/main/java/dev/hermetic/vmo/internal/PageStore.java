@@ -43,7 +43,12 @@ public final class PageStore {
     byte[] own(long index) {
         if (!exclusive(index)) {
             account.charge(Page.SIZE);
-            return ownPrecharged(index);
+            try {
+                return ownPrecharged(index);
+            } catch (RuntimeException e) {
+                account.release(Page.SIZE);
+                throw e;
+            }
         }
         return pages[(int) index].data;
     }

@@ -160,13 +160,28 @@ public final class VmoObject {
             if (store.exclusive(index)) {
                 page = store.page(index).data;
             } else {
-                page = store.ownPrecharged(index);
-                invalidateStore(store, index, index + 1);
+                page = ownOnePrecharged(index, toCommit--);
             }
             System.arraycopy(src, off + done, page, inPage, n);
             done += n;
             pos += n;
         }
+    }
+
+    /**
+     * Takes one of {@code precharged} pages charged up front to make store slot {@code index}
+     * exclusive; if that fails, releases all of them.
+     */
+    private byte[] ownOnePrecharged(long index, long precharged) {
+        byte[] data;
+        try {
+            data = store.ownPrecharged(index);
+        } catch (RuntimeException e) {
+            store.account.release(precharged * Page.SIZE);
+            throw e;
+        }
+        invalidateStore(store, index, index + 1);
+        return data;
     }
 
     /** Makes one page of this VMO writable in place for a fault; returns its array. */
@@ -233,8 +248,7 @@ public final class VmoObject {
                 store.account.charge(missing * Page.SIZE);
                 for (long p = firstPage; p < endPage; p++) {
                     if (store.page(storeOffset + p) == null) {
-                        store.ownPrecharged(storeOffset + p);
-                        invalidateStore(store, storeOffset + p, storeOffset + p + 1);
+                        ownOnePrecharged(storeOffset + p, missing--);
                     }
                 }
             }
