@@ -1,0 +1,277 @@
+package dev.hermetic.host;
+
+import com.dylibso.chicory.runtime.Instance;
+import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.MemoryLimitExceeded;
+import dev.hermetic.host.internal.Outcomes;
+import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.internal.SpansDoNotFit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One run of an engine, Fuchsia's hermetic compute process: a fresh instance with its own
+ * linear memory, the spans mapped into it, {@code engine_start} called on a thread of its own
+ * with the forwarded arguments, and a {@link ProcessResult} at the end. Single use.
+ */
+public final class EngineProcess implements AutoCloseable {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** The engine this process runs. */
+    private final Engine engine;
+    /** Its limits, fixed at creation. */
+    private final Limits limits;
+    /** Completed exactly once, when the engine thread has ended. */
+    private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
+    /** Why the host asked the process to stop; set at most once, null while nobody asked. */
+    private final AtomicReference<KillReason> killReason = new AtomicReference<>();
+    /** The engine thread; null until {@link #start}, which may succeed only once. */
+    private final AtomicReference<Thread> thread = new AtomicReference<>();
+    /** {@link System#nanoTime()} at the first kill request; meaningful only once {@link #killReason} is set. */
+    private volatile long killRequestedNanos;
+    /** {@link System#nanoTime()} at start and at the end; the end is 0 while running. */
+    private volatile long startNanos;
+    private volatile long endNanos;
+    /** Cancels the deadline when the process ends first; null before start. */
+    private volatile ScheduledFuture<?> deadline;
+    /** Committed bytes at the end of the process; 0 before. */
+    private volatile long committedBytes;
+
+    EngineProcess(Engine engine, Limits limits) {
+        this.engine = engine;
+        this.limits = limits;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
+     * Checks {@code args} against {@code engine_start}'s signature (a span fills two i32
+     * parameters), then runs the engine on its own thread and returns at once.
+     *
+     * @throws ArgumentMismatchException if the arguments do not fit the signature; nothing ran
+     * @throws ProcessStateException if the process was already started, or its host is closed
+     */
+    public EngineProcess start(Arg... args) {
+        checkArguments(List.of(args));
+        if (engine.host().scheduler().isShutdown()) {
+            throw new ProcessStateException("the host is closed");
+        }
+        Thread t = new Thread(null, () -> run(args),
+                "hermetic-" + engine.name() + "-" + IDS.incrementAndGet(), limits.stackBytes());
+        t.setDaemon(true);
+        if (!thread.compareAndSet(null, t)) {
+            throw new ProcessStateException("process already started");
+        }
+        startNanos = System.nanoTime();
+        engine.host().started(this);
+        engine.host().metrics().processStarted(engine.name());
+        deadline = engine.host().scheduler().schedule(
+                () -> stop(KillReason.DEADLINE), limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
+        t.start();
+        return this;
+    }
+
+    private void checkArguments(List<Arg> args) {
+        List<ValueType> want = engine.startParameters();
+        List<ValueType> given = new ArrayList<>();
+        for (Arg a : args) {
+            if (a instanceof Value v) {
+                given.add(v.type());
+            } else {
+                given.add(ValueType.I32);
+                given.add(ValueType.I32);
+            }
+        }
+        if (!want.equals(given)) {
+            throw new ArgumentMismatchException(EngineChecker.ENGINE_START + " takes " + want
+                    + " but the arguments are " + given + " (a span is two I32: ptr, len)");
+        }
+    }
+
+    /** Asks the engine to stop; it ends as {@link KillReason#BY_HOST} unless it ended already. */
+    public void kill() {
+        stop(KillReason.BY_HOST);
+    }
+
+    private void stop(KillReason reason) {
+        Thread t = thread.get();
+        if (t != null && !result.isDone() && killReason.compareAndSet(null, reason)) {
+            killRequestedNanos = System.nanoTime();
+            t.interrupt();
+        }
+    }
+
+    /** Waits for the end. Every process ends: its deadline bounds it. */
+    public ProcessResult await() {
+        requireStarted();
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HermeticException("interrupted while waiting for the process", e);
+        } catch (ExecutionException e) {
+            throw new HermeticException("process failed", e.getCause());
+        }
+    }
+
+    /** Waits at most {@code timeout}; empty if the process is still running then. */
+    public Optional<ProcessResult> await(Duration timeout) {
+        requireStarted();
+        try {
+            return Optional.of(result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HermeticException("interrupted while waiting for the process", e);
+        } catch (ExecutionException e) {
+            throw new HermeticException("process failed", e.getCause());
+        }
+    }
+
+    /** Completes with the result when the process ends. */
+    public CompletableFuture<ProcessResult> onExit() {
+        return result.copy();
+    }
+
+    public boolean isAlive() {
+        return thread.get() != null && !result.isDone();
+    }
+
+    /** Wall-clock time from start to end, or to now while running. */
+    public Duration duration() {
+        requireStarted();
+        long end = endNanos == 0 ? System.nanoTime() : endNanos;
+        return Duration.ofNanos(end - startNanos);
+    }
+
+    /** For a killed process, how long its thread took to stop after the deadline or kill. */
+    public Optional<Duration> stopLatency() {
+        if (killReason.get() == null || endNanos == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(Math.max(0, endNanos - killRequestedNanos)));
+    }
+
+    /** Bytes the process had committed when it ended. */
+    public long committedBytes() {
+        return committedBytes;
+    }
+
+    /** Kills the process if it still runs and waits for its end. */
+    @Override
+    public void close() {
+        if (thread.get() != null) {
+            kill();
+            await();
+        }
+    }
+
+    private void requireStarted() {
+        if (thread.get() == null) {
+            throw new ProcessStateException("process not started");
+        }
+    }
+
+    private void run(Arg[] args) {
+        ProcessResult outcome;
+        ProcessMemory memory = engine.host().newMemory(engine, limits);
+        try {
+            Instance instance = engine.instantiate(memory);
+            if (engine.hasInitialize()) {
+                instance.export(EngineChecker.INITIALIZE).apply();
+            }
+            long[] raw = placeArguments(instance, memory, args);
+            long[] returned = instance.export(EngineChecker.ENGINE_START).apply(raw);
+            outcome = new ProcessResult.Returned(engine.startResult()
+                    .map(type -> new Value(type, returned[0])));
+        } catch (Throwable failure) {
+            // Everything the engine can cause ends here, OutOfMemoryError and StackOverflowError included.
+            outcome = Outcomes.classify(failure, killReason.get());
+        }
+        boolean keepOutput = outcome instanceof ProcessResult.Returned || outcome instanceof ProcessResult.Exited;
+        try {
+            committedBytes = memory.committedBytes();
+            memory.release(keepOutput);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            outcome = Outcomes.classify(e, killReason.get());
+        }
+        finish(outcome);
+    }
+
+    /** Maps the spans (input first) and flattens the arguments into Chicory's raw values. */
+    private long[] placeArguments(Instance instance, ProcessMemory memory, Arg[] args) {
+        long spanBytes = 0;
+        for (Arg a : args) {
+            if (a instanceof Span s) {
+                spanBytes += s.mappedBytes();
+            }
+        }
+        long base = 0;
+        long windowEnd = 0;
+        if (spanBytes > 0 && engine.hasSpanWindow()) {
+            base = Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW).apply()[0]);
+            windowEnd = base + Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW_SIZE).apply()[0]);
+            long memoryEnd = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
+            if (base % Span.PAGE_SIZE != 0 || windowEnd > memoryEnd) {
+                throw new SpansDoNotFit("span window [" + base + ", " + windowEnd + ") is unaligned or outside memory");
+            }
+        } else if (spanBytes > 0) {
+            int pages = (int) ((spanBytes + com.dylibso.chicory.runtime.Memory.PAGE_SIZE - 1)
+                    / com.dylibso.chicory.runtime.Memory.PAGE_SIZE);
+            int old = instance.memory().grow(pages);
+            if (old < 0) {
+                throw new MemoryLimitExceeded("no room for " + spanBytes + " bytes of spans after the memory's end");
+            }
+            base = (long) old * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
+            windowEnd = base + (long) pages * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
+        }
+        long[] raw = new long[engine.startParameters().size()];
+        int i = 0;
+        long cursor = base;
+        for (Arg a : args) {
+            if (a instanceof Value v) {
+                raw[i++] = v.bits();
+            } else {
+                Span s = (Span) a;
+                if (cursor + s.mappedBytes() > windowEnd) {
+                    throw new SpansDoNotFit(spanBytes + " bytes of spans do not fit in the "
+                            + (windowEnd - base) + "-byte span window");
+                }
+                memory.mapSpan((int) cursor, s);
+                raw[i++] = cursor;
+                raw[i++] = s.length();
+                cursor += s.mappedBytes();
+            }
+        }
+        return raw;
+    }
+
+    private void finish(ProcessResult outcome) {
+        endNanos = System.nanoTime();
+        ScheduledFuture<?> d = deadline;
+        if (d != null) {
+            d.cancel(false);
+        }
+        var metrics = engine.host().metrics();
+        metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
+        stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
+        engine.host().ended(this);
+        result.complete(outcome);
+    }
+}

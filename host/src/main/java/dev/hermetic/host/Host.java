@@ -1,0 +1,228 @@
+package dev.hermetic.host;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.MemoryImage;
+import dev.hermetic.host.internal.Metrics;
+import dev.hermetic.host.internal.ProcessMemories;
+import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.internal.VdsoImports;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * The controlling side: loads engines (parsed, checked and compiled once, cached by the SHA-256
+ * of their bytes) and runs their processes. Thread-safe; close it to stop its deadline timer.
+ *
+ * <pre>{@code
+ * try (Host host = Host.builder().withMeterRegistry(registry).build()) {
+ *     Engine engine = host.load(wasmBytes);
+ *     ProcessResult r = engine.newProcess().start(Value.i32(17), Value.i32(23)).await();
+ * }
+ * }</pre>
+ */
+public final class Host implements AutoCloseable {
+    /** How every engine of this host runs. */
+    private final ExecutionMode mode;
+    /** The import table every engine of this host is checked against and given. */
+    private final Vdso vdso;
+    /** Limits for {@link Engine#newProcess()}. */
+    private final Limits defaultLimits;
+    /** The meters; backed by the user's registry or by nothing. */
+    private final Metrics metrics;
+    /** Loaded engines by the SHA-256 of their bytes; an entry is never replaced. */
+    private final Map<String, Engine> engines = new ConcurrentHashMap<>();
+    /** Processes started and not yet ended. */
+    private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
+    /** Memories of processes that are running; each leaves when its process ends. */
+    private final Set<ProcessMemory> liveMemories = ConcurrentHashMap.newKeySet();
+    /** One daemon thread that fires deadlines; it never runs engine code. */
+    private final ScheduledExecutorService scheduler;
+
+    private Host(Builder b) {
+        this.mode = b.mode;
+        this.vdso = b.vdso;
+        this.defaultLimits = b.defaultLimits;
+        this.metrics = new Metrics(b.registry,
+                () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hermetic-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ExecutionMode mode() {
+        return mode;
+    }
+
+    public Vdso vdso() {
+        return vdso;
+    }
+
+    public Limits defaultLimits() {
+        return defaultLimits;
+    }
+
+    /** Loads an engine named after its hash. */
+    public Engine load(byte[] wasm) {
+        return load(null, wasm);
+    }
+
+    /**
+     * Parses, checks and compiles {@code wasm}, or returns the engine already loaded from the
+     * same bytes.
+     *
+     * @param name a short name for metrics and thread names (keep the set of names small), or
+     *     null to name it after its hash
+     * @throws EngineFormatException if the bytes are not a valid module
+     * @throws EngineRefusedException if the module is not an acceptable engine
+     */
+    public Engine load(String name, byte[] wasm) {
+        String sha256 = sha256(wasm);
+        Engine cached = engines.get(sha256);
+        if (cached != null) {
+            metrics.engineCache(true);
+            return cached;
+        }
+        metrics.engineCache(false);
+        WasmModule module = parse(wasm);
+        EngineInfo info = check(module);
+        if (!info.valid()) {
+            throw new EngineRefusedException(info.problems());
+        }
+        Function<Instance, Machine> machines;
+        try {
+            machines = mode == ExecutionMode.COMPILED ? MachineFactoryCompiler.compile(module) : InterpreterMachine::new;
+        } catch (RuntimeException | AssertionError e) {
+            throw new EngineFormatException("cannot compile the module: " + e, e);
+        }
+        Engine engine = new Engine(this, module, sha256, name != null ? name : "engine-" + sha256.substring(0, 12),
+                machines, VdsoImports.forModule(module), MemoryImage.build(module), info);
+        Engine raced = engines.putIfAbsent(sha256, engine);
+        return raced != null ? raced : engine;
+    }
+
+    /**
+     * Lists a module's imports and exports and says whether it is an acceptable engine for this
+     * host's vDSO, and why not.
+     *
+     * @throws EngineFormatException if the bytes are not a valid module
+     */
+    public EngineInfo inspect(byte[] wasm) {
+        return check(parse(wasm));
+    }
+
+    /** Chicory parses lazily: an index out of range shows only when the checker follows it. */
+    private EngineInfo check(WasmModule module) {
+        try {
+            return EngineChecker.inspect(module, vdso);
+        } catch (RuntimeException | AssertionError e) {
+            throw new EngineFormatException("not a valid WebAssembly module: " + e, e);
+        }
+    }
+
+    private static WasmModule parse(byte[] wasm) {
+        Objects.requireNonNull(wasm, "wasm");
+        try {
+            return Parser.builder().withValidation(true).build().parse(() -> new ByteArrayInputStream(wasm));
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            // Chicory's parser asserts some invariants of malformed code: with -ea that is an AssertionError.
+            throw new EngineFormatException("not a valid WebAssembly module: " + e, e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** A fresh memory for one process of {@code engine}, counted as live until released. */
+    ProcessMemory newMemory(Engine engine, Limits limits) {
+        ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, liveMemories::remove);
+        liveMemories.add(memory);
+        return memory;
+    }
+
+    void started(EngineProcess process) {
+        liveProcesses.add(process);
+    }
+
+    void ended(EngineProcess process) {
+        liveProcesses.remove(process);
+    }
+
+    /** Kills every process still running, waits for their ends, and stops the deadline timer. */
+    @Override
+    public void close() {
+        for (EngineProcess p : liveProcesses) {
+            p.close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    /** Builds a {@link Host}. */
+    public static final class Builder {
+        private MeterRegistry registry;
+        private ExecutionMode mode = ExecutionMode.COMPILED;
+        private Vdso vdso = Vdso.EXIT_ONLY;
+        private Limits defaultLimits = Limits.defaults();
+
+        private Builder() {}
+
+        /** Where the host's meters go; none by default. */
+        public Builder withMeterRegistry(MeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public Builder withExecutionMode(ExecutionMode mode) {
+            this.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        public Builder withVdso(Vdso vdso) {
+            this.vdso = Objects.requireNonNull(vdso);
+            return this;
+        }
+
+        public Builder withDefaultLimits(Limits limits) {
+            this.defaultLimits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        public Host build() {
+            return new Host(this);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.hermetic.host;
+
+/** Why the host ended a process. */
+public enum KillReason {
+    /** The wall-clock deadline passed. */
+    DEADLINE,
+    /** The process needed more memory than its limits allow (or the JVM had none left for it). */
+    MEMORY_LIMIT,
+    /** The controlling side called {@link EngineProcess#kill()}. */
+    BY_HOST
+}

@@ -1,0 +1,96 @@
+package dev.hermetic.host;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one process may use. The defaults are safe for untrusted engines: ten seconds, 64 MiB
+ * of linear memory, 64 MiB committed, an 8 MiB engine thread stack.
+ *
+ * @param deadline wall-clock time from start to a {@link KillReason#DEADLINE} kill; positive
+ * @param maxMemoryPages the most 64 KiB Wasm pages the linear memory may reach, spans mapped
+ *     after the memory's end included; at least 1 and at most 65536
+ * @param maxCommittedBytes the most bytes of pages the process may commit (its own writes,
+ *     copy-on-write copies, fresh pages); positive
+ * @param stackBytes the engine thread's stack size: it bounds recursion depth; at least 64 KiB
+ */
+public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedBytes, long stackBytes) {
+
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_MEMORY_PAGES = 1024;
+    public static final long DEFAULT_MAX_COMMITTED_BYTES = 64L << 20;
+    public static final long DEFAULT_STACK_BYTES = 8L << 20;
+
+    public Limits {
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("deadline must be positive: " + deadline);
+        }
+        if (maxMemoryPages < 1 || maxMemoryPages > 65536) {
+            throw new IllegalArgumentException("maxMemoryPages must be in [1, 65536]: " + maxMemoryPages);
+        }
+        if (maxCommittedBytes <= 0) {
+            throw new IllegalArgumentException("maxCommittedBytes must be positive: " + maxCommittedBytes);
+        }
+        if (stackBytes < 64 << 10) {
+            throw new IllegalArgumentException("stackBytes must be at least 64 KiB: " + stackBytes);
+        }
+    }
+
+    public static Limits defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .withDeadline(deadline)
+                .withMaxMemoryPages(maxMemoryPages)
+                .withMaxCommittedBytes(maxCommittedBytes)
+                .withStackBytes(stackBytes);
+    }
+
+    /** Builds {@link Limits}, starting from the defaults. */
+    public static final class Builder {
+        private Duration deadline = DEFAULT_DEADLINE;
+        private int maxMemoryPages = DEFAULT_MAX_MEMORY_PAGES;
+        private long maxCommittedBytes = DEFAULT_MAX_COMMITTED_BYTES;
+        private long stackBytes = DEFAULT_STACK_BYTES;
+
+        private Builder() {}
+
+        public Builder withDeadline(Duration deadline) {
+            this.deadline = deadline;
+            return this;
+        }
+
+        public Builder withMaxMemoryPages(int maxMemoryPages) {
+            this.maxMemoryPages = maxMemoryPages;
+            return this;
+        }
+
+        /** Sets both the page limit and the committed-bytes limit to cover {@code bytes}. */
+        public Builder withMaxMemoryBytes(long bytes) {
+            this.maxMemoryPages = (int) Math.min(65536, Math.max(1, bytes >>> 16));
+            this.maxCommittedBytes = bytes;
+            return this;
+        }
+
+        public Builder withMaxCommittedBytes(long maxCommittedBytes) {
+            this.maxCommittedBytes = maxCommittedBytes;
+            return this;
+        }
+
+        public Builder withStackBytes(long stackBytes) {
+            this.stackBytes = stackBytes;
+            return this;
+        }
+
+        public Limits build() {
+            return new Limits(deadline, maxMemoryPages, maxCommittedBytes, stackBytes);
+        }
+    }
+}

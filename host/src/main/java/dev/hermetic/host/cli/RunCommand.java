@@ -1,0 +1,133 @@
+package dev.hermetic.host.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hermetic.host.Engine;
+import dev.hermetic.host.EngineProcess;
+import dev.hermetic.host.ExecutionMode;
+import dev.hermetic.host.Host;
+import dev.hermetic.host.Limits;
+import dev.hermetic.host.ProcessResult;
+import dev.hermetic.host.Span;
+import dev.hermetic.host.Vdso;
+import dev.hermetic.vmo.Vmo;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code hermetic run ENGINE.wasm --in FILE --out FILE}: the filter convention,
+ * {@code engine_start(in_ptr, in_len, out_ptr, out_cap) -> i64}, where a result r >= 0 is the
+ * number of output bytes and r < 0 a failure status.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs a filter engine on a file and writes what it outputs.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ENGINE.wasm", description = "The engine to run.")
+    Path engine;
+
+    @Option(names = "--in", required = true, paramLabel = "FILE", description = "The input, mapped read-only.")
+    Path input;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the output goes.")
+    Path output;
+
+    @Option(names = "--out-capacity", paramLabel = "SIZE", converter = Sizes.ByteSize.class,
+            description = "Room for the output (default: the input's size, at least 64K).")
+    Long outCapacity;
+
+    @Option(names = "--timeout", paramLabel = "TIME", converter = Sizes.Time.class, defaultValue = "10s",
+            description = "Wall-clock deadline, like 500ms, 10s, 2m (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", converter = Sizes.ByteSize.class, defaultValue = "64M",
+            description = "Most linear memory and committed bytes, like 64M, 1G (default: ${DEFAULT-VALUE}).")
+    long maxMemory;
+
+    @Option(names = "--interpreter", description = "Interpret instead of compiling to JVM bytecode.")
+    boolean interpreter;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] wasm = Files.readAllBytes(engine);
+        byte[] in = Files.readAllBytes(input);
+        int capacity = (int) Math.min(Integer.MAX_VALUE - Span.PAGE_SIZE,
+                outCapacity != null ? outCapacity : Math.max(64L << 10, in.length));
+        Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
+        try (Host host = Host.builder()
+                .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)
+                .withVdso(Vdso.EXIT_ONLY)
+                .build()) {
+            String name = engine.getFileName().toString().replaceFirst("\\.wasm$", "");
+            Engine loaded = host.load(name, wasm);
+            Vmo inVmo = Vmo.create(Math.max(in.length, 1));
+            inVmo.write(in, 0);
+            Vmo outVmo = Vmo.create(capacity);
+            EngineProcess process = loaded.newProcess(limits)
+                    .start(Span.readOnly(inVmo, 0, in.length), Span.writable(outVmo, 0, capacity));
+            ProcessResult result = process.await();
+            return report(result, outVmo, capacity, process.duration());
+        }
+    }
+
+    private int report(ProcessResult result, Vmo outVmo, int capacity, Duration duration) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("outcome", result.outcome());
+        int exitCode;
+        if (result instanceof ProcessResult.Returned r) {
+            long value = r.value().map(v -> v.asLong()).orElse(0L);
+            fields.put("value", value);
+            if (value >= 0 && value <= capacity) {
+                byte[] bytes = new byte[(int) value];
+                outVmo.read(bytes, 0);
+                Files.write(output, bytes);
+                fields.put("outputBytes", value);
+                exitCode = 0;
+            } else if (value > capacity) {
+                err.println("hermetic: the engine claims " + value + " output bytes but had room for " + capacity);
+                exitCode = 1;
+            } else {
+                err.println("hermetic: the engine failed with status " + value);
+                exitCode = 1;
+            }
+        } else if (result instanceof ProcessResult.Exited e) {
+            fields.put("code", e.code());
+            err.println("hermetic: the engine exited with code " + e.code());
+            exitCode = e.code() >= 0 && e.code() <= 255 ? (int) e.code() : 1;
+        } else if (result instanceof ProcessResult.Trapped t) {
+            fields.put("kind", t.kind().name());
+            fields.put("message", t.message());
+            err.println("hermetic: the engine trapped: " + t.kind() + ": " + t.message());
+            exitCode = 1;
+        } else {
+            ProcessResult.Killed k = (ProcessResult.Killed) result;
+            fields.put("reason", k.reason().name());
+            err.println("hermetic: the engine was killed: " + k.reason());
+            exitCode = 1;
+        }
+        fields.put("durationMillis", duration.toMillis());
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(fields));
+        } else if (exitCode == 0) {
+            out.println("wrote " + fields.get("outputBytes") + " bytes to " + output + " in " + duration.toMillis() + " ms");
+        }
+        return exitCode;
+    }
+}

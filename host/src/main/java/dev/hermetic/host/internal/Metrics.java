@@ -1,0 +1,71 @@
+package dev.hermetic.host.internal;
+
+import dev.hermetic.host.ProcessResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * The host's meters. Names are dotted lowercase; tags are bounded (engine name, outcome,
+ * trap kind or kill reason, cache result). Without a user registry an empty composite registry
+ * takes the calls and keeps nothing.
+ */
+public final class Metrics {
+    /** Where meters are registered; the user's registry, never a global one. */
+    private final MeterRegistry registry;
+
+    /**
+     * @param registry the user's registry, or null for none
+     * @param liveCommittedBytes reads the bytes committed by live processes, summed
+     */
+    public Metrics(MeterRegistry registry, LongSupplier liveCommittedBytes) {
+        this.registry = registry == null ? new CompositeMeterRegistry() : registry;
+        Gauge.builder("hermetic.memory.committed", liveCommittedBytes, s -> (double) s.getAsLong())
+                .description("Bytes committed by live processes")
+                .baseUnit("bytes")
+                .strongReference(true)
+                .register(this.registry);
+    }
+
+    public void processStarted(String engine) {
+        Counter.builder("hermetic.process.started").tag("engine", engine).register(registry).increment();
+    }
+
+    public void processEnded(String engine, ProcessResult result, Duration duration) {
+        String detail;
+        if (result instanceof ProcessResult.Trapped t) {
+            detail = t.kind().name().toLowerCase(java.util.Locale.ROOT);
+        } else if (result instanceof ProcessResult.Killed k) {
+            detail = k.reason().name().toLowerCase(java.util.Locale.ROOT);
+        } else {
+            detail = "none";
+        }
+        Counter.builder("hermetic.process.ended")
+                .tag("engine", engine)
+                .tag("outcome", result.outcome())
+                .tag("detail", detail)
+                .register(registry)
+                .increment();
+        Timer.builder("hermetic.process.duration")
+                .tag("engine", engine)
+                .tag("outcome", result.outcome())
+                .register(registry)
+                .record(duration);
+    }
+
+    public void killLatency(String engine, Duration latency) {
+        Timer.builder("hermetic.process.kill.latency")
+                .description("From a deadline or kill to the engine thread's end")
+                .tag("engine", engine)
+                .register(registry)
+                .record(latency);
+    }
+
+    public void engineCache(boolean hit) {
+        Counter.builder("hermetic.engine.cache").tag("result", hit ? "hit" : "miss").register(registry).increment();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.hermetic.host.internal;
+
+import dev.hermetic.host.Limits;
+import java.util.function.Consumer;
+
+/** Makes the linear memory of a process. */
+public final class ProcessMemories {
+    private ProcessMemories() {}
+
+    /**
+     * A VMO-backed memory starting from {@code image}; {@code onRelease} is called once when the
+     * process is done with it.
+     */
+    public static ProcessMemory vmo(MemoryImage image, Limits limits, Consumer<ProcessMemory> onRelease) {
+        return new VmoProcessMemory(image, limits, onRelease);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.hermetic.host.internal;
+
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.hermetic.host.Span;
+
+/** One process's linear memory, from its creation by Chicory to its release when the process ends. */
+public interface ProcessMemory {
+
+    /** Creates the Chicory memory; Chicory calls it once while instantiating. */
+    Memory create(MemoryLimits declared);
+
+    /** The memory {@link #create} made. */
+    Memory memory();
+
+    /** Makes {@code span} visible at {@code address}, a multiple of 4 KiB inside the memory. */
+    void mapSpan(int address, Span span);
+
+    /** Ends the memory's life; {@code keepOutput} says whether writable spans receive the engine's writes. */
+    void release(boolean keepOutput);
+
+    /** Bytes of pages this process has committed so far. */
+    long committedBytes();
+}

@@ -1,0 +1,450 @@
+package dev.hermetic.host.internal;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import dev.hermetic.vmo.MemoryBudget;
+import dev.hermetic.vmo.PageFaultException;
+import dev.hermetic.vmo.Status;
+import dev.hermetic.vmo.Vmar;
+import dev.hermetic.vmo.VmarView;
+import dev.hermetic.vmo.Vmo;
+import dev.hermetic.vmo.ZxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A Wasm linear memory whose address space is a root {@link Vmar}: the module's image mapped
+ * copy-on-write at 0, a fresh zero-page VMO per {@code memory.grow}, and spans the host maps over
+ * them. Every access goes through one {@link VmarView}, whose per-page translation cache is the
+ * fast path. Not thread-safe: one engine thread uses it, and the host only before start and
+ * after the end.
+ */
+public final class VmoMemory implements Memory {
+    /** Chicory's Wasm page, 64 KiB. */
+    private static final int WASM_PAGE = Memory.PAGE_SIZE;
+
+    /** Initial and maximum pages; the maximum is already capped by the process's page limit. */
+    private final MemoryLimits limits;
+    /** The address space: exactly {@code maximumPages() * 64 KiB} bytes, so no access can land past it. */
+    private final Vmar root;
+    /** The accessor every load and store goes through. */
+    private final VmarView view;
+    /** Charged for every page any of this memory's VMOs commits; null means unlimited. */
+    private final MemoryBudget budget;
+    /** Every VMO this memory created; closed on {@link #release}. */
+    private final List<Vmo> owned = new ArrayList<>();
+    /**
+     * The module's image, mapped by {@link #initialize} in place of applying the active segments
+     * one by one; null when there is none or it does not hold the segments.
+     */
+    private final MemoryImage image;
+    /** Current size in Wasm pages; every page below it is mapped readable and writable (spans aside). */
+    private int pages;
+    /** The module's data segments as Chicory hands them over; dropped ones are replaced by an empty one. */
+    private DataSegment[] dataSegments;
+
+    /**
+     * @param limits the declared limits, maximum capped by the caller
+     * @param image the module's memory image, or null to start from zero pages
+     * @param budget the committed-bytes quota, or null for none
+     */
+    public VmoMemory(MemoryLimits limits, MemoryImage image, MemoryBudget budget) {
+        this.limits = limits;
+        this.budget = budget;
+        this.root = Vmar.createRoot(Math.max(1L, (long) maximumPages()) * WASM_PAGE);
+        this.view = root.view();
+        this.image = image != null && image.holdsSegments() ? image : null;
+        this.pages = limits.initialPages();
+        mapFreshPages(0, pages);
+    }
+
+    /** Maps zero pages over Wasm pages [from, from + count); zero pages commit nothing. */
+    private void mapFreshPages(int from, int count) {
+        if (count > 0) {
+            long bytes = (long) count * WASM_PAGE;
+            Vmo fresh = newVmo(bytes);
+            owned.add(fresh);
+            root.map(Vmar.PERM_READ | Vmar.PERM_WRITE | Vmar.SPECIFIC_OVERWRITE, (long) from * WASM_PAGE, fresh, 0, bytes);
+        }
+    }
+
+    /** A factory for Chicory's {@code withMemoryFactory}: fresh memories with no image and no budget. */
+    public static Function<MemoryLimits, Memory> factory() {
+        return limits -> new VmoMemory(limits, null, null);
+    }
+
+    private Vmo newVmo(long bytes) {
+        Vmo.Builder b = Vmo.builder(bytes).withName("wasm-memory");
+        if (budget != null) {
+            b.withBudget(budget);
+        }
+        return b.build();
+    }
+
+    /** Maps {@code len} bytes of {@code vmo} at {@code address}, replacing what was there. */
+    public void mapOver(int address, Vmo vmo, long vmoOffset, long len, boolean writable) {
+        int perms = Vmar.PERM_READ | (writable ? Vmar.PERM_WRITE : 0);
+        root.map(perms | Vmar.SPECIFIC_OVERWRITE, Integer.toUnsignedLong(address), vmo, vmoOffset, len);
+    }
+
+    /** Unmaps everything and closes the VMOs this memory made; the caller's span VMOs stay open. */
+    public void release() {
+        root.destroy();
+        for (Vmo v : owned) {
+            v.close();
+        }
+        owned.clear();
+    }
+
+    /** Bytes committed by this memory's own VMOs. */
+    public long committedBytes() {
+        long total = 0;
+        for (Vmo v : List.copyOf(owned)) {
+            total += v.info().committedBytes();
+        }
+        return total;
+    }
+
+    // ---- sizes
+
+    @Override
+    public int pages() {
+        return pages;
+    }
+
+    @Override
+    public int grow(int delta) {
+        int old = pages;
+        long wanted = (long) old + delta;
+        if (delta < 0 || wanted > maximumPages()) {
+            return -1;
+        }
+        if (delta == 0) {
+            return old;
+        }
+        try {
+            mapFreshPages(old, delta);
+        } catch (ZxException e) {
+            if (e.status() == Status.NO_MEMORY) {
+                return -1;
+            }
+            throw e;
+        }
+        pages = (int) wanted;
+        return old;
+    }
+
+    @Override
+    public int initialPages() {
+        return limits.initialPages();
+    }
+
+    @Override
+    public int maximumPages() {
+        return Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    @Override
+    @Deprecated
+    public Object lock(int address) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int waitOn(int address, int expected, long timeout) {
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    @Override
+    public int waitOn(int address, long expected, long timeout) {
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    @Override
+    public int notify(int address, int maxThreads) {
+        return 0;
+    }
+
+    // ---- segments
+
+    /**
+     * Applies the active segments. Chicory calls it right after {@link #zero}, so when the image
+     * holds the segments, mapping a copy-on-write child of it over the zeroed pages gives the
+     * same contents and copies nothing.
+     */
+    @Override
+    public void initialize(Instance instance, DataSegment[] segments) {
+        initialize(instance, segments, 0);
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
+        this.dataSegments = segments;
+        if (segments == null) {
+            return;
+        }
+        if (image != null && memoryIndex == 0) {
+            if (image.bytes() > 0) {
+                Vmo child = image.cloneForProcess(budget);
+                owned.add(child);
+                root.map(Vmar.PERM_READ | Vmar.PERM_WRITE | Vmar.SPECIFIC_OVERWRITE, 0, child, 0, image.bytes());
+            }
+            return;
+        }
+        for (DataSegment s : segments) {
+            if (s instanceof ActiveDataSegment active) {
+                if (active.index() != memoryIndex) {
+                    continue;
+                }
+                int offset = (int) com.dylibso.chicory.runtime.ConstantEvaluators
+                        .computeConstantValue(instance, active.offsetInstructions())[0];
+                byte[] data = active.data();
+                checkBounds(offset, data.length, sizeInBytes(), true);
+                write(offset, data, 0, data.length);
+            } else if (!(s instanceof PassiveDataSegment)) {
+                throw new ChicoryException("Data segment should be active or passive: " + s);
+            }
+        }
+    }
+
+    @Override
+    public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
+        write(dest, dataSegments[segmentId].data(), offset, size);
+    }
+
+    @Override
+    public void drop(int segment) {
+        dataSegments[segment] = PassiveDataSegment.EMPTY;
+    }
+
+    // ---- bounds and faults
+
+    private long sizeInBytes() {
+        return (long) pages * WASM_PAGE;
+    }
+
+    /** Chicory's own bounds rule and message, so traps read the same with either memory. */
+    private static void checkBounds(int addr, int size, long limit, boolean instantiating) {
+        if (addr < 0 || size < 0 || addr > limit || (size > 0 && (long) addr + size > limit)) {
+            String message = "out of bounds memory access: attempted to access address: " + addr
+                    + " but limit is: " + limit + " and size: " + size;
+            throw instantiating ? new UninstantiableException(message) : new WasmRuntimeException(message);
+        }
+    }
+
+    private RuntimeException fault(ZxException e, int addr, int size) {
+        if (e instanceof PageFaultException pf && pf.kind() == PageFaultException.Kind.NOT_WRITABLE) {
+            return new ReadOnlyWriteTrap("write to read-only memory at address " + pf.address());
+        }
+        if (e instanceof PageFaultException) {
+            return outOfBounds(addr, size);
+        }
+        if (e.status() == Status.NO_MEMORY) {
+            return new MemoryLimitExceeded("committed-bytes limit reached at address " + addr);
+        }
+        return e;
+    }
+
+    private WasmRuntimeException outOfBounds(int addr, int size) {
+        return new WasmRuntimeException("out of bounds memory access: attempted to access address: " + addr
+                + " but limit is: " + sizeInBytes() + " and size: " + size);
+    }
+
+    /**
+     * A load that faults. Chicory's memory reads a value that straddles a 64 KiB page byte by
+     * byte and reports the first byte out of bounds; report the same.
+     */
+    private RuntimeException readFault(ZxException e, int addr, int size) {
+        if (e instanceof PageFaultException && (addr & (WASM_PAGE - 1)) + size > WASM_PAGE) {
+            long limit = sizeInBytes();
+            for (int i = 0; i < size; i++) {
+                int b = addr + i;
+                if (b < 0 || b >= limit) {
+                    return outOfBounds(b, 1);
+                }
+            }
+        }
+        return fault(e, addr, size);
+    }
+
+    // ---- loads and stores
+
+    @Override
+    public byte read(int addr) {
+        try {
+            return view.readByte(addr);
+        } catch (ZxException e) {
+            throw fault(e, addr, 1);
+        }
+    }
+
+    @Override
+    public short readShort(int addr) {
+        try {
+            return view.readShort(addr);
+        } catch (ZxException e) {
+            throw readFault(e, addr, 2);
+        }
+    }
+
+    @Override
+    public long readU16(int addr) {
+        return readShort(addr) & 0xFFFFL;
+    }
+
+    @Override
+    public int readInt(int addr) {
+        try {
+            return view.readInt(addr);
+        } catch (ZxException e) {
+            throw readFault(e, addr, 4);
+        }
+    }
+
+    @Override
+    public long readLong(int addr) {
+        try {
+            return view.readLong(addr);
+        } catch (ZxException e) {
+            throw readFault(e, addr, 8);
+        }
+    }
+
+    @Override
+    public long readF32(int addr) {
+        return readInt(addr);
+    }
+
+    @Override
+    public float readFloat(int addr) {
+        return Float.intBitsToFloat(readInt(addr));
+    }
+
+    @Override
+    public long readF64(int addr) {
+        return readLong(addr);
+    }
+
+    @Override
+    public double readDouble(int addr) {
+        return Double.longBitsToDouble(readLong(addr));
+    }
+
+    @Override
+    public void writeByte(int addr, byte data) {
+        try {
+            view.writeByte(addr, data);
+        } catch (ZxException e) {
+            throw fault(e, addr, 1);
+        }
+    }
+
+    @Override
+    public void writeShort(int addr, short data) {
+        try {
+            view.writeShort(addr, data);
+        } catch (ZxException e) {
+            throw fault(e, addr, 2);
+        }
+    }
+
+    @Override
+    public void writeI32(int addr, int data) {
+        try {
+            view.writeInt(addr, data);
+        } catch (ZxException e) {
+            throw fault(e, addr, 4);
+        }
+    }
+
+    @Override
+    public void writeLong(int addr, long data) {
+        try {
+            view.writeLong(addr, data);
+        } catch (ZxException e) {
+            throw fault(e, addr, 8);
+        }
+    }
+
+    @Override
+    public void writeF32(int addr, float data) {
+        writeI32(addr, Float.floatToRawIntBits(data));
+    }
+
+    @Override
+    public void writeF64(int addr, double data) {
+        writeLong(addr, Double.doubleToRawLongBits(data));
+    }
+
+    // ---- bulk: the whole range is checked first, so a trapping bulk operation writes nothing
+
+    @Override
+    public void write(int addr, byte[] data, int offset, int size) {
+        checkBounds(offset, size, data.length, false);
+        checkBounds(addr, size, sizeInBytes(), false);
+        try {
+            view.write(addr, data, offset, size);
+        } catch (ZxException e) {
+            throw fault(e, addr, size);
+        }
+    }
+
+    @Override
+    public byte[] readBytes(int addr, int len) {
+        checkBounds(addr, len, sizeInBytes(), false);
+        byte[] out = new byte[len];
+        try {
+            view.read(addr, out, 0, len);
+        } catch (ZxException e) {
+            throw fault(e, addr, len);
+        }
+        return out;
+    }
+
+    @Override
+    public void fill(byte value, int fromIndex, int toIndex) {
+        int size = toIndex - fromIndex;
+        checkBounds(fromIndex, size, sizeInBytes(), false);
+        try {
+            view.fill(fromIndex, size, value);
+        } catch (ZxException e) {
+            throw fault(e, fromIndex, size);
+        }
+    }
+
+    @Override
+    public void copy(int dest, int src, int size) {
+        checkBounds(dest, size, sizeInBytes(), false);
+        checkBounds(src, size, sizeInBytes(), false);
+        try {
+            view.copy(dest, src, size);
+        } catch (ZxException e) {
+            throw fault(e, dest, size);
+        }
+    }
+
+    /** Replaces every page with a fresh zero page: nothing is written, nothing committed. */
+    @Override
+    public void zero() {
+        List<Vmo> replaced = List.copyOf(owned);
+        owned.clear();
+        mapFreshPages(0, pages);
+        for (Vmo v : replaced) {
+            v.close();
+        }
+    }
+
+}

@@ -1,0 +1,73 @@
+package dev.hermetic.host.internal;
+
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.hermetic.host.Limits;
+import dev.hermetic.host.Span;
+import dev.hermetic.vmo.MemoryBudget;
+import java.util.function.Consumer;
+
+/**
+ * A process's {@link VmoMemory}: the engine's image mapped copy-on-write, capped by the process's
+ * page limit and charged to its own {@link MemoryBudget}; spans are mapped straight over the
+ * memory, so the engine reads and writes the caller's VMOs with no copy.
+ */
+final class VmoProcessMemory implements ProcessMemory {
+    /** The engine's image, shared by all its processes. */
+    private final MemoryImage image;
+    /** The process's limits. */
+    private final Limits limits;
+    /** The process's commit quota: {@code limits.maxCommittedBytes()}. */
+    private final MemoryBudget budget;
+    /** Called once on release, so the host stops counting this memory. */
+    private final Consumer<ProcessMemory> onRelease;
+    /** Null until Chicory creates it. */
+    private volatile VmoMemory memory;
+
+    VmoProcessMemory(MemoryImage image, Limits limits, Consumer<ProcessMemory> onRelease) {
+        this.image = image;
+        this.limits = limits;
+        this.budget = MemoryBudget.of(limits.maxCommittedBytes());
+        this.onRelease = onRelease;
+    }
+
+    @Override
+    public Memory create(MemoryLimits declared) {
+        int cap = Math.min(limits.maxMemoryPages(), declared.maximumPages());
+        if (declared.initialPages() > cap) {
+            throw new MemoryLimitExceeded("the engine starts with " + declared.initialPages()
+                    + " pages; its limit is " + cap);
+        }
+        VmoMemory m = new VmoMemory(new MemoryLimits(declared.initialPages(), cap), image, budget);
+        memory = m;
+        return m;
+    }
+
+    @Override
+    public Memory memory() {
+        return memory;
+    }
+
+    @Override
+    public void mapSpan(int address, Span span) {
+        memory.mapOver(address, span.vmo(), span.offset(), span.mappedBytes(), span.writable());
+    }
+
+    @Override
+    public void release(boolean keepOutput) {
+        // Writable spans are the caller's VMOs mapped directly: the output is already there.
+        try {
+            VmoMemory m = memory;
+            if (m != null) {
+                m.release();
+            }
+        } finally {
+            onRelease.accept(this);
+        }
+    }
+
+    @Override
+    public long committedBytes() {
+        return budget.committedBytes();
+    }
+}
