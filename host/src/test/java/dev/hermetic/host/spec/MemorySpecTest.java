@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.hermetic.host.memory.VmoMemoryFactory;
 import dev.hermetic.host.spec.WastRunner.Mode;
 import dev.hermetic.host.spec.WastRunner.Report;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ class MemorySpecTest {
     private static List<Implementation> implementations() {
         List<Implementation> list = new ArrayList<>();
         list.add(new Implementation("ByteArrayMemory", ByteArrayMemory::new));
+        list.add(new Implementation("VmoMemory", VmoMemoryFactory.create()));
         return list;
     }
 
