@@ -49,7 +49,9 @@ public final class Smallcaps {
     }
 
     /**
-     * Decodes a smallcaps body. A remotable's interface is taken from the first use of its slot.
+     * Decodes a smallcaps body. A remotable's interface is the one the body gives for its slot
+     * (an encoder gives it once, at the first use in key order, which need not be first in the
+     * text: JavaScript prints array-index keys first), so every use decodes to an equal value.
      *
      * @throws HookException INVALID_ARGS for a malformed body or a slot index out of range
      */
@@ -58,8 +60,9 @@ public final class Smallcaps {
         if (!body.startsWith("#")) {
             throw invalid("smallcaps body must start with #");
         }
-        try (JsonParser p = FACTORY.createParser(body.substring(1))) {
-            Decoder decoder = new Decoder(p, data.slots());
+        String json = body.substring(1);
+        try (JsonParser p = FACTORY.createParser(json)) {
+            Decoder decoder = new Decoder(p, data.slots(), interfaces(json, data.slots()));
             Object value = decoder.read(p.nextToken(), 0);
             if (p.nextToken() != null) {
                 throw invalid("trailing content in smallcaps body");
@@ -68,6 +71,39 @@ public final class Smallcaps {
         } catch (IOException e) {
             throw new HookException(HookStatus.INVALID_ARGS, "malformed smallcaps JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** Slot index to the interface the body gives it, from every {@code "$N.iface"} string. */
+    private static Map<Integer, String> interfaces(String json, List<String> slots) throws IOException {
+        Map<Integer, String> interfaces = new HashMap<>();
+        if (json.indexOf('$') < 0) {
+            return interfaces;
+        }
+        try (JsonParser p = FACTORY.createParser(json)) {
+            JsonToken token;
+            while ((token = p.nextToken()) != null) {
+                if (token == JsonToken.VALUE_STRING) {
+                    String s = p.getText();
+                    int dot = s.indexOf('.');
+                    if (s.startsWith("$") && dot > 0) {
+                        interfaces.putIfAbsent(slotIndex(s.substring(1, dot), slots), s.substring(dot + 1));
+                    }
+                }
+            }
+        }
+        return interfaces;
+    }
+
+    private static int slotIndex(String digits, List<String> slots) {
+        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+                || (digits.length() > 1 && digits.charAt(0) == '0')) {
+            throw invalid("malformed slot index " + digits);
+        }
+        int index = Integer.parseInt(digits);
+        if (index >= slots.size()) {
+            throw invalid("slot index " + index + " out of range (" + slots.size() + " slots)");
+        }
+        return index;
     }
 
     /** Strings starting with one of {@code !"#$%&'()*+,-} are special and get a {@code !}. */
@@ -166,8 +202,9 @@ public final class Smallcaps {
         }
 
         /**
-         * Keys are sorted by UTF-16 code units, as JavaScript sorts them; JSON.stringify then
-         * puts array-index keys first in numeric order, as every JavaScript object does.
+         * Values are encoded in key order (UTF-16 code units, as JavaScript sorts), which
+         * decides where a remotable first shows its interface; JSON.stringify then prints
+         * array-index keys first in numeric order, as every JavaScript object does.
          */
         private void writeRecord(StringBuilder out, Map<?, ?> map, int depth) {
             TreeMap<String, Object> sorted = new TreeMap<>();
@@ -175,25 +212,28 @@ public final class Smallcaps {
                 if (!(entry.getKey() instanceof String key)) {
                     throw invalid("record keys must be strings");
                 }
-                sorted.put(startsSpecial(key) ? "!" + key : key, entry.getValue());
+                sorted.put(key, entry.getValue());
             }
-            List<Map.Entry<String, Object>> indexKeys = new ArrayList<>();
-            List<Map.Entry<String, Object>> otherKeys = new ArrayList<>();
+            List<String[]> indexEntries = new ArrayList<>();
+            List<String[]> otherEntries = new ArrayList<>();
             for (Map.Entry<String, Object> entry : sorted.entrySet()) {
-                (isArrayIndex(entry.getKey()) ? indexKeys : otherKeys).add(entry);
+                StringBuilder member = new StringBuilder();
+                writeString(member, entry.getKey());
+                member.append(':');
+                write(member, entry.getValue(), depth + 1);
+                String key = entry.getKey();
+                (isArrayIndex(key) ? indexEntries : otherEntries).add(new String[] {key, member.toString()});
             }
-            indexKeys.sort((a, b) -> Long.compare(Long.parseLong(a.getKey()), Long.parseLong(b.getKey())));
+            indexEntries.sort((x, y) -> Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0])));
             out.append('{');
             boolean first = true;
-            for (List<Map.Entry<String, Object>> group : List.of(indexKeys, otherKeys)) {
-                for (Map.Entry<String, Object> entry : group) {
+            for (List<String[]> group : List.of(indexEntries, otherEntries)) {
+                for (String[] entry : group) {
                     if (!first) {
                         out.append(',');
                     }
                     first = false;
-                    JsJson.appendString(out, entry.getKey());
-                    out.append(':');
-                    write(out, entry.getValue(), depth + 1);
+                    out.append(entry[1]);
                 }
             }
             out.append('}');
@@ -220,12 +260,13 @@ public final class Smallcaps {
         final JsonParser parser;
         /** The capdata's slots; every index in the body must be below its size. */
         final List<String> slots;
-        /** Slot index to the remotable decoded at its first use, so later uses share its interface. */
-        final Map<Integer, Remotable> remotables = new HashMap<>();
+        /** Slot index to the interface the body gives it; absent when it gives none. */
+        final Map<Integer, String> interfaces;
 
-        Decoder(JsonParser parser, List<String> slots) {
+        Decoder(JsonParser parser, List<String> slots, Map<Integer, String> interfaces) {
             this.parser = parser;
             this.slots = slots;
+            this.interfaces = interfaces;
         }
 
         Object read(JsonToken token, int depth) throws IOException {
@@ -331,17 +372,11 @@ public final class Smallcaps {
                     return decodeBigInt(s);
                 case '$': {
                     int dot = s.indexOf('.');
-                    int index = slotIndex(dot < 0 ? s.substring(1) : s.substring(1, dot));
-                    Remotable first = remotables.get(index);
-                    if (first != null) {
-                        return first;
-                    }
-                    Remotable r = new Remotable(slots.get(index), dot < 0 ? null : s.substring(dot + 1));
-                    remotables.put(index, r);
-                    return r;
+                    int index = slotIndex(dot < 0 ? s.substring(1) : s.substring(1, dot), slots);
+                    return new Remotable(slots.get(index), interfaces.get(index));
                 }
                 case '&':
-                    return new PromiseRef(slots.get(slotIndex(s.substring(1))));
+                    return new PromiseRef(slots.get(slotIndex(s.substring(1), slots)));
                 default:
                     throw invalid("special character reserved: " + s);
             }
@@ -354,18 +389,6 @@ public final class Smallcaps {
             }
             BigInteger magnitude = new BigInteger(digits);
             return s.charAt(0) == '-' ? magnitude.negate() : magnitude;
-        }
-
-        private int slotIndex(String digits) {
-            if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || (digits.length() > 1 && digits.charAt(0) == '0')) {
-                throw invalid("malformed slot index " + digits);
-            }
-            int index = Integer.parseInt(digits);
-            if (index >= slots.size()) {
-                throw invalid("slot index " + index + " out of range (" + slots.size() + " slots)");
-            }
-            return index;
         }
     }
 }
