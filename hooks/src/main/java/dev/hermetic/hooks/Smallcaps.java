@@ -61,15 +61,24 @@ public final class Smallcaps {
             throw invalid("smallcaps body must start with #");
         }
         String json = body.substring(1);
+        try {
+            // Scanned before the main parser opens, so both reuse the same recycled buffers.
+            Map<Integer, String> interfaces = interfaces(json, data.slots());
+            return decodeBody(json, data.slots(), interfaces);
+        } catch (IOException e) {
+            throw new HookException(HookStatus.INVALID_ARGS, "malformed smallcaps JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object decodeBody(String json, List<String> slots, Map<Integer, String> interfaces)
+            throws IOException {
         try (JsonParser p = FACTORY.createParser(json)) {
-            Decoder decoder = new Decoder(p, data.slots(), interfaces(json, data.slots()));
+            Decoder decoder = new Decoder(p, slots, interfaces);
             Object value = decoder.read(p.nextToken(), 0);
             if (p.nextToken() != null) {
                 throw invalid("trailing content in smallcaps body");
             }
             return value;
-        } catch (IOException e) {
-            throw new HookException(HookStatus.INVALID_ARGS, "malformed smallcaps JSON: " + e.getMessage(), e);
         }
     }
 
@@ -95,7 +104,7 @@ public final class Smallcaps {
     }
 
     private static int slotIndex(String digits, List<String> slots) {
-        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+        if (digits.isEmpty() || digits.length() > 9 || !allDigits(digits)
                 || (digits.length() > 1 && digits.charAt(0) == '0')) {
             throw invalid("malformed slot index " + digits);
         }
@@ -104,6 +113,16 @@ public final class Smallcaps {
             throw invalid("slot index " + index + " out of range (" + slots.size() + " slots)");
         }
         return index;
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Strings starting with one of {@code !"#$%&'()*+,-} are special and get a {@code !}. */
@@ -384,7 +403,7 @@ public final class Smallcaps {
 
         private static BigInteger decodeBigInt(String s) {
             String digits = s.substring(1);
-            if (digits.isEmpty() || digits.length() > 10_000 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (digits.isEmpty() || digits.length() > 10_000 || !allDigits(digits)) {
                 throw invalid("malformed bigint " + (s.length() > 40 ? s.substring(0, 40) + "..." : s));
             }
             BigInteger magnitude = new BigInteger(digits);
