@@ -11,6 +11,7 @@ import java.util.Set;
  *     name a well-known symbol
  */
 public record PassableSymbol(String name) {
+    /** The well-known symbols of {@code Symbol}, by property name. */
     private static final Set<String> WELL_KNOWN = Set.of(
             "asyncIterator", "hasInstance", "isConcatSpreadable", "iterator", "match", "matchAll",
             "replace", "search", "species", "split", "toPrimitive", "toStringTag", "unscopables");

@@ -29,6 +29,18 @@ class SmallcapsTest {
     }
 
     @Test
+    void printsNumbersAsJavaScriptDoes() {
+        double[] values = {0.1 + 0.2, 1e21, 1e20, 1.5e-7, 123e-20, 5e-324, Double.MAX_VALUE, 100, 0.000001, 1e-7,
+            123456789012345680000.0, -1.5, 2.5e-300, 9007199254740993.0, 1.0 / 3};
+        String[] javascript = {"0.30000000000000004", "1e+21", "100000000000000000000", "1.5e-7", "1.23e-18",
+            "5e-324", "1.7976931348623157e+308", "100", "0.000001", "1e-7", "123456789012345680000", "-1.5",
+            "2.5e-300", "9007199254740992", "0.3333333333333333"};
+        for (int i = 0; i < values.length; i++) {
+            assertThat(Smallcaps.encode(values[i]).body()).isEqualTo("#" + javascript[i]);
+        }
+    }
+
+    @Test
     void remotableShowsItsInterfaceOnFirstUseOnly() {
         Remotable counter = new Remotable("ko12", "Alleged: counter");
         CapData data = Smallcaps.encode(List.of(counter, new PromiseRef("kp3"), counter,

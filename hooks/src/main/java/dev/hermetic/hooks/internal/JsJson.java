@@ -4,6 +4,7 @@ import java.util.Locale;
 
 /** The output of JavaScript's {@code JSON.stringify} for strings and finite numbers. */
 public final class JsJson {
+    /** Lowercase, as JSON.stringify writes {@code \\u} escapes. */
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** Integers below this magnitude print exactly as a Java long does. */
     private static final double EXACT_INTEGER_LIMIT = 9007199254740992.0;
