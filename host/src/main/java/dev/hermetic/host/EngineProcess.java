@@ -189,7 +189,8 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     private void run(Arg[] args) {
-        ProcessResult outcome;
+        ProcessResult outcome = null;
+        Throwable failure = null;
         ProcessMemory memory = engine.host().newMemory(engine, limits);
         try {
             Instance instance = engine.instantiate(memory);
@@ -200,18 +201,18 @@ public final class EngineProcess implements AutoCloseable {
             long[] returned = instance.export(EngineChecker.ENGINE_START).apply(raw);
             outcome = new ProcessResult.Returned(engine.startResult()
                     .map(type -> new Value(type, returned[0])));
-        } catch (Throwable failure) {
+        } catch (Throwable t) {
             // Everything the engine can cause ends here, OutOfMemoryError and StackOverflowError included.
-            outcome = Outcomes.classify(failure, killReason.get());
+            failure = t;
         }
-        boolean keepOutput = outcome instanceof ProcessResult.Returned || outcome instanceof ProcessResult.Exited;
         try {
+            // Release first: after an OutOfMemoryError the heap is full of this process's pages.
             committedBytes = memory.committedBytes();
-            memory.release(keepOutput);
+            memory.release();
         } catch (RuntimeException | OutOfMemoryError e) {
-            outcome = Outcomes.classify(e, killReason.get());
+            failure = failure != null ? failure : e;
         }
-        finish(outcome);
+        finish(failure == null ? outcome : Outcomes.classify(failure, killReason.get()));
     }
 
     /** Maps the spans (input first) and flattens the arguments into Chicory's raw values. */

@@ -43,6 +43,8 @@ public final class Host implements AutoCloseable {
     private final Vdso vdso;
     /** Limits for {@link Engine#newProcess()}. */
     private final Limits defaultLimits;
+    /** No process commits more than this many bytes, whatever its limits say; positive. */
+    private final long commitCeiling;
     /** The meters; backed by the user's registry or by nothing. */
     private final Metrics metrics;
     /** Loaded engines by the SHA-256 of their bytes; an entry is never replaced. */
@@ -58,6 +60,7 @@ public final class Host implements AutoCloseable {
         this.mode = b.mode;
         this.vdso = b.vdso;
         this.defaultLimits = b.defaultLimits;
+        this.commitCeiling = b.commitCeiling;
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -169,7 +172,8 @@ public final class Host implements AutoCloseable {
 
     /** A fresh memory for one process of {@code engine}, counted as live until released. */
     ProcessMemory newMemory(Engine engine, Limits limits) {
-        ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, liveMemories::remove);
+        long committable = Math.min(limits.maxCommittedBytes(), commitCeiling);
+        ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, committable, liveMemories::remove);
         liveMemories.add(memory);
         return memory;
     }
@@ -197,6 +201,7 @@ public final class Host implements AutoCloseable {
         private ExecutionMode mode = ExecutionMode.COMPILED;
         private Vdso vdso = Vdso.EXIT_ONLY;
         private Limits defaultLimits = Limits.defaults();
+        private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
 
         private Builder() {}
 
@@ -218,6 +223,19 @@ public final class Host implements AutoCloseable {
 
         public Builder withDefaultLimits(Limits limits) {
             this.defaultLimits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /**
+         * The most bytes any one process may commit, whatever its limits say. Pages live on the
+         * JVM heap, so the default is half the heap: an engine allowed more than the heap holds
+         * ends as {@link KillReason#MEMORY_LIMIT} before it can starve the JVM.
+         */
+        public Builder withCommitCeiling(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("commit ceiling must be positive: " + bytes);
+            }
+            this.commitCeiling = bytes;
             return this;
         }
 

@@ -8,10 +8,11 @@ public final class ProcessMemories {
     private ProcessMemories() {}
 
     /**
-     * A VMO-backed memory starting from {@code image}; {@code onRelease} is called once when the
-     * process is done with it.
+     * A VMO-backed memory starting from {@code image}, committing at most {@code committableBytes};
+     * {@code onRelease} is called once when the process is done with it.
      */
-    public static ProcessMemory vmo(MemoryImage image, Limits limits, Consumer<ProcessMemory> onRelease) {
-        return new VmoProcessMemory(image, limits, onRelease);
+    public static ProcessMemory vmo(MemoryImage image, Limits limits, long committableBytes,
+            Consumer<ProcessMemory> onRelease) {
+        return new VmoProcessMemory(image, limits, committableBytes, onRelease);
     }
 }

@@ -16,8 +16,8 @@ public interface ProcessMemory {
     /** Makes {@code span} visible at {@code address}, a multiple of 4 KiB inside the memory. */
     void mapSpan(int address, Span span);
 
-    /** Ends the memory's life; {@code keepOutput} says whether writable spans receive the engine's writes. */
-    void release(boolean keepOutput);
+    /** Ends the memory's life. Writable spans already hold what the engine wrote. */
+    void release();
 
     /** Bytes of pages this process has committed so far. */
     long committedBytes();

@@ -17,17 +17,17 @@ final class VmoProcessMemory implements ProcessMemory {
     private final MemoryImage image;
     /** The process's limits. */
     private final Limits limits;
-    /** The process's commit quota: {@code limits.maxCommittedBytes()}. */
+    /** The process's commit quota: its limit, capped by the host's ceiling. */
     private final MemoryBudget budget;
     /** Called once on release, so the host stops counting this memory. */
     private final Consumer<ProcessMemory> onRelease;
     /** Null until Chicory creates it. */
     private volatile VmoMemory memory;
 
-    VmoProcessMemory(MemoryImage image, Limits limits, Consumer<ProcessMemory> onRelease) {
+    VmoProcessMemory(MemoryImage image, Limits limits, long committableBytes, Consumer<ProcessMemory> onRelease) {
         this.image = image;
         this.limits = limits;
-        this.budget = MemoryBudget.of(limits.maxCommittedBytes());
+        this.budget = MemoryBudget.of(committableBytes);
         this.onRelease = onRelease;
     }
 
@@ -54,7 +54,7 @@ final class VmoProcessMemory implements ProcessMemory {
     }
 
     @Override
-    public void release(boolean keepOutput) {
+    public void release() {
         // Writable spans are the caller's VMOs mapped directly: the output is already there.
         try {
             VmoMemory m = memory;
