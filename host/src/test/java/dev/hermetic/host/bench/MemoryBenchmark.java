@@ -32,9 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * input and the digest) with VMO-backed memory and with Chicory's {@code ByteArrayMemory}: same
  * engine, same compiled code, same run. Score: hashes per second; MB/s = score * 15.73.
  *
- * <pre>mvn -B -q -pl host -am test-compile -DskipTests
- * java -cp "host/target/test-classes:host/target/classes:$(cat host/target/test-classpath.txt)" \
- *     org.openjdk.jmh.Main MemoryBenchmark</pre>
+ * <pre>mvn -B -q -pl host -am install -DskipTests
+ * mvn -B -q -pl host dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
+ * java -cp "host/target/test-classes:host/target/classes:$(cat host/cp.txt)" org.openjdk.jmh.Main MemoryBenchmark</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
