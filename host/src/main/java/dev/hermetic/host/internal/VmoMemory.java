@@ -157,23 +157,30 @@ public final class VmoMemory implements Memory {
         return false;
     }
 
+    // The four methods below are abstract in Chicory's Memory yet deprecated for removal: a
+    // non-shared memory (the only kind an engine gets) answers them as ByteArrayMemory does.
+
     @Override
     @Deprecated
+    @SuppressWarnings("removal")
     public Object lock(int address) {
         throw new UnsupportedOperationException();
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int waitOn(int address, int expected, long timeout) {
         throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int waitOn(int address, long expected, long timeout) {
         throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
     }
 
     @Override
+    @SuppressWarnings("removal")
     public int notify(int address, int maxThreads) {
         return 0;
     }
