@@ -1,0 +1,60 @@
+package dev.hermetic.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hermetic.host.KillReason;
+import dev.hermetic.host.ProcessResult;
+import dev.hermetic.host.TrapKind;
+import dev.hermetic.host.Value;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every example runs as a newcomer would run it, and prints what it claims. */
+class ExamplesTest {
+
+    @Test
+    void runEngineOnFileHashesTheFileAsTheJdkDoes(@TempDir Path dir) throws Exception {
+        long seed = Long.getLong("hermetic.seed", System.nanoTime());
+        byte[] data = new byte[100_000 + new Random(seed).nextInt(100_000)];
+        new Random(seed).nextBytes(data);
+        Path file = dir.resolve("data.bin");
+        Files.write(file, data);
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        byte[] digest = RunEngineOnFile.run(file, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(data);
+        assertThat(digest).as("seed %d", seed).isEqualTo(expected);
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("digest " + HexFormat.of().formatHex(expected))
+                .contains(data.length + " bytes, mapped read-only");
+    }
+
+    @Test
+    void hostileEnginesAreContainedAndTheHostKeepsWorking() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Map<String, ProcessResult> results =
+                ContainHostileEngines.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertThat(results.get("hostile-loop")).isEqualTo(new ProcessResult.Killed(KillReason.DEADLINE));
+        // The bomb grows until the 4 MiB (64-page) limit refuses it, then exits with the pages it got.
+        assertThat(results.get("hostile-memory-bomb"))
+                .isInstanceOfSatisfying(ProcessResult.Exited.class,
+                        e -> assertThat(e.code()).isBetween(1L, 63L));
+        assertThat(results.get("hostile-recursion"))
+                .isInstanceOfSatisfying(ProcessResult.Trapped.class,
+                        t -> assertThat(t.kind()).isEqualTo(TrapKind.STACK_EXHAUSTED));
+        assertThat(results.get("hc-add")).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i32(40))));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("hostile-loop", "the host keeps working");
+    }
+}
