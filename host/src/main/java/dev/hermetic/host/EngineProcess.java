@@ -208,6 +208,7 @@ public final class EngineProcess implements AutoCloseable {
         try {
             // Release first: after an OutOfMemoryError the heap is full of this process's pages.
             committedBytes = memory.committedBytes();
+            engine.host().metrics().copyOnWriteFaults(engine.name(), memory.copyOnWriteFaults());
             memory.release();
         } catch (RuntimeException | OutOfMemoryError e) {
             failure = failure != null ? failure : e;

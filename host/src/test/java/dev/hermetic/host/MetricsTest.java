@@ -52,6 +52,8 @@ class MetricsTest {
             assertThat(spinning.await()).isEqualTo(new ProcessResult.Killed(KillReason.BY_HOST));
             assertThat(spinning.committedBytes()).isEqualTo(2 * 4096);
             assertThat(registry.get("hermetic.memory.committed").gauge().value()).isZero();
+            assertThat(registry.get("hermetic.memory.cow.faults").counter().count())
+                    .as("each committed page was one write fault").isEqualTo(2);
         }
     }
 

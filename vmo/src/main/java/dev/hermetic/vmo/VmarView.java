@@ -49,12 +49,23 @@ public final class VmarView {
      * held by no other page store and mapped with PERM_WRITE; same length as {@link #readPages}.
      */
     private byte[][] writePages = new byte[0][];
+    /**
+     * Write faults this view resolved by committing a page: a copy of a shared page or a fresh
+     * zero page. Only grows; counted under the kernel lock, read by the view's own thread or
+     * after it stopped.
+     */
+    private long copyOnWriteFaults;
     /** Registered with the root; clears entries when the address space or its pages change. */
     private final TranslationCache invalidator = this::invalidate;
 
     VmarView(VmarObject object) {
         this.root = object.rootObject();
         root.register(invalidator);
+    }
+
+    /** Write faults resolved by committing a page (a copy-on-write copy or a fresh zero page). */
+    public long copyOnWriteFaults() {
+        return copyOnWriteFaults;
     }
 
     // ---- fast paths ------------------------------------------------------------------------
@@ -340,6 +351,9 @@ public final class VmarView {
         synchronized (Kernel.LOCK) {
             long addr = (long) p << SHIFT;
             Mapping m = resolve(addr, write);
+            if (write && !m.exclusivePage(addr)) {
+                copyOnWriteFaults++;
+            }
             byte[] page = write ? m.ownedPage(addr) : m.readablePage(addr);
             ensureCapacity(p);
             boolean readable = (m.perms() & Vmar.PERM_READ) != 0;

@@ -121,6 +121,27 @@ class VmarViewTest {
     }
 
     @Test
+    void onlyWritesThatCommitAPageCountAsCopyOnWriteFaults() {
+        Vmo vmo = Vmo.create(2 * PAGE);
+        Vmar root = Vmar.createRoot(2 * PAGE);
+        root.map(RW, 0, vmo, 0, 2 * PAGE);
+        VmarView v = root.view();
+        v.readLong(0);
+        v.readLong(PAGE);
+        assertThat(v.copyOnWriteFaults()).as("reads commit nothing").isZero();
+        v.writeInt(0, 1);
+        v.writeInt(8, 2);
+        assertThat(v.copyOnWriteFaults()).as("one zero page committed, then written in place").isEqualTo(1);
+        try (Vmo snapshot = vmo.createChild(Vmo.SNAPSHOT, 0, 2 * PAGE)) {
+            v.writeInt(16, 3);
+            assertThat(v.copyOnWriteFaults()).as("the shared page is copied once").isEqualTo(2);
+            v.writeInt(PAGE, 4);
+            assertThat(v.copyOnWriteFaults()).as("a second zero page").isEqualTo(3);
+            assertThat(readBytes(snapshot, 16, 1)).containsExactly(0);
+        }
+    }
+
+    @Test
     void aWriteAfterASnapshotNeverShowsInTheSnapshotInBothDirections() {
         Vmo vmo = Vmo.create(2 * PAGE);
         Vmar parentSpace = Vmar.createRoot(2 * PAGE);

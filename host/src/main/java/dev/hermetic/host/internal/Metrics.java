@@ -65,6 +65,14 @@ public final class Metrics {
                 .record(latency);
     }
 
+    public void copyOnWriteFaults(String engine, long faults) {
+        Counter.builder("hermetic.memory.cow.faults")
+                .description("Write faults that committed a page: copy-on-write copies and fresh zero pages")
+                .tag("engine", engine)
+                .register(registry)
+                .increment(faults);
+    }
+
     public void engineCache(boolean hit) {
         Counter.builder("hermetic.engine.cache").tag("result", hit ? "hit" : "miss").register(registry).increment();
     }

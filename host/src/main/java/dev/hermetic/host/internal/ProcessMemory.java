@@ -21,4 +21,7 @@ public interface ProcessMemory {
 
     /** Bytes of pages this process has committed so far. */
     long committedBytes();
+
+    /** Write faults that committed a page (copy-on-write copies and fresh zero pages) so far. */
+    long copyOnWriteFaults();
 }

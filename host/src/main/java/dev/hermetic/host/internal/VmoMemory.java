@@ -105,6 +105,10 @@ public final class VmoMemory implements Memory {
     }
 
     /** Bytes committed by this memory's own VMOs. */
+    public long copyOnWriteFaults() {
+        return view.copyOnWriteFaults();
+    }
+
     public long committedBytes() {
         long total = 0;
         for (Vmo v : List.copyOf(owned)) {

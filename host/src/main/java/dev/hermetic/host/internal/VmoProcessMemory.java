@@ -70,4 +70,10 @@ final class VmoProcessMemory implements ProcessMemory {
     public long committedBytes() {
         return budget.committedBytes();
     }
+
+    @Override
+    public long copyOnWriteFaults() {
+        VmoMemory m = memory;
+        return m == null ? 0 : m.copyOnWriteFaults();
+    }
 }
