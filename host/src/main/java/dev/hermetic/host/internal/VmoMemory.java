@@ -168,7 +168,7 @@ public final class VmoMemory implements Memory {
     @Deprecated
     @SuppressWarnings("removal")
     public Object lock(int address) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("a non-shared memory has no lock");
     }
 
     @Override
