@@ -199,6 +199,19 @@ class ModelTest {
             return e;
         }
 
+        /** Runs {@code body} on the live entry at {@code at} under its buffer's lock; skips a closed or empty slot. */
+        private void withEntry(int at, java.util.function.Consumer<Entry> body) {
+            Entry e = lock(pool.get(at));
+            if (e == null) {
+                return;
+            }
+            try {
+                body.accept(e);
+            } finally {
+                e.buf.lock.unlock();
+            }
+        }
+
         private void publish(Entry e) {
             int at = pick();
             if (!pool.compareAndSet(at, null, e)) {
@@ -214,11 +227,7 @@ class ModelTest {
         }
 
         private void clone(int at) {
-            Entry e = lock(pool.get(at));
-            if (e == null) {
-                return;
-            }
-            try {
+            withEntry(at, e -> {
                 int r = rnd.nextInt(3);
                 if (r == 0 && !e.resizable) {
                     int off = rnd.nextInt(e.size() / PAGE + 1) * PAGE;
@@ -234,9 +243,7 @@ class ModelTest {
                     Vmo child = e.vmo.createChild(options, off, len);
                     publish(snapshotEntry(child, e, off, len, resizable));
                 }
-            } finally {
-                e.buf.lock.unlock();
-            }
+            });
         }
 
         private Entry snapshotEntry(Vmo child, Entry parent, int off, int len, boolean resizable) {
@@ -249,18 +256,12 @@ class ModelTest {
         }
 
         private void close(int at) {
-            Entry e = lock(pool.get(at));
-            if (e == null) {
-                return;
-            }
-            try {
+            withEntry(at, e -> {
                 if (pool.compareAndSet(at, e, null)) {
                     e.closed = true;
                     e.vmo.close();
                 }
-            } finally {
-                e.buf.lock.unlock();
-            }
+            });
         }
 
         private void resize(int at) {
@@ -285,11 +286,7 @@ class ModelTest {
         }
 
         private void zero(int at) {
-            Entry e = lock(pool.get(at));
-            if (e == null) {
-                return;
-            }
-            try {
+            withEntry(at, e -> {
                 int off = rnd.nextInt(e.size() + 1);
                 int len = rnd.nextInt(e.size() - off + 1);
                 e.vmo.opRange(Vmo.OP_COMMIT, off, len);
@@ -297,9 +294,7 @@ class ModelTest {
                     e.vmo.opRange(Vmo.OP_ZERO, off, len);
                     Arrays.fill(e.buf.data, e.offset + off, e.offset + off + len, (byte) 0);
                 }
-            } finally {
-                e.buf.lock.unlock();
-            }
+            });
         }
 
         /** A write tagged with (vmo id, op id) so a misplaced byte names its origin. */
@@ -313,27 +308,17 @@ class ModelTest {
         }
 
         private void handleWrite(int at) {
-            Entry e = lock(pool.get(at));
-            if (e == null) {
-                return;
-            }
-            try {
+            withEntry(at, e -> {
                 int off = rnd.nextInt(e.size() + 1);
                 int len = rnd.nextInt(Math.min(e.size() - off, 2 * PAGE) + 1);
                 byte[] data = tagged(e.id, len);
                 e.vmo.write(data, off);
                 System.arraycopy(data, 0, e.buf.data, e.offset + off, len);
-            } finally {
-                e.buf.lock.unlock();
-            }
+            });
         }
 
         private void handleRead(int at) {
-            Entry e = lock(pool.get(at));
-            if (e == null) {
-                return;
-            }
-            try {
+            withEntry(at, e -> {
                 int off = rnd.nextInt(e.size() + 1);
                 int len = rnd.nextInt(Math.min(e.size() - off, 2 * PAGE) + 1);
                 byte[] real = new byte[len];
@@ -341,9 +326,7 @@ class ModelTest {
                 if (!Arrays.equals(real, e.bytes(off, len))) {
                     throw new AssertionError("vmo " + e.id + " read [" + off + ", +" + len + ") differs from the model");
                 }
-            } finally {
-                e.buf.lock.unlock();
-            }
+            });
         }
 
         private void mapOrUnmap(Slot slot) {
