@@ -35,6 +35,8 @@ public final class HookGate implements AutoCloseable {
     private final long maxCalls;
     /** Told why a hook threw. */
     private final HookFailureListener failureListener;
+    /** Told the outcome of every attempt. */
+    private final HookCallObserver observer;
     /** This process's references; closed with the gate. */
     private final CList clist = new CList();
     /** The last call's result in engine space, not yet delivered; null when none. */
@@ -52,6 +54,7 @@ public final class HookGate implements AutoCloseable {
         this.maxResultBytes = b.maxResultBytes;
         this.maxCalls = b.maxCalls;
         this.failureListener = b.failureListener;
+        this.observer = b.observer;
     }
 
     public static Builder builder(HookTable table, HookCaller caller) {
@@ -70,38 +73,98 @@ public final class HookGate implements AutoCloseable {
      */
     public long call(byte[] name, byte[] capdataJson, int resultCapacity, ResultSink sink) {
         pending = null;
+        String hookName = null;
+        long result;
         try {
-            if (closed) {
-                throw new HookException(HookStatus.BAD_HANDLE, "process has ended");
-            }
-            if (calls >= maxCalls) {
-                throw new HookException(HookStatus.NO_RESOURCES, "call limit " + maxCalls + " reached");
-            }
-            calls++;
-            if (name.length == 0 || name.length > MAX_NAME_BYTES || resultCapacity < 0) {
-                throw new HookException(HookStatus.OUT_OF_RANGE, "bad name length or result capacity");
-            }
-            if (capdataJson.length > maxArgumentBytes) {
-                throw new HookException(HookStatus.NO_RESOURCES, "argument exceeds " + maxArgumentBytes + " bytes");
-            }
-            String hookName = decodeName(name);
-            Hook hook = granted.contains(hookName) ? table.hook(hookName).orElse(null) : null;
-            if (hook == null) {
-                throw new HookException(HookStatus.NOT_FOUND, "no hook granted named " + hookName);
-            }
-            CapData engineArgs = CapData.fromJsonBytes(capdataJson);
-            Smallcaps.decode(engineArgs);
-            CapData hostArgs = clist.toHostSpace(engineArgs);
-            CapData hostResult = runHook(hook, hookName, hostArgs);
-            byte[] result = clist.toEngineSpace(hostResult).toJsonBytes();
-            if (result.length > maxResultBytes) {
-                throw new HookException(HookStatus.NO_RESOURCES, "result exceeds " + maxResultBytes + " bytes");
-            }
-            pending = result;
-            return deliver(resultCapacity, sink);
+            admit();
+            checkSizes(name.length, capdataJson.length, resultCapacity);
+            hookName = grantedName(name);
+            result = dispatch(hookName, capdataJson, resultCapacity, sink);
         } catch (HookException e) {
-            return e.status().code();
+            result = e.status().code();
         }
+        observer.called(hookName, result);
+        return result;
+    }
+
+    /**
+     * {@code hook_call} straight from the engine's memory: every pointer and length is checked
+     * (OUT_OF_RANGE) before anything is read, and the argument length against the limit before
+     * it is copied, so a hostile length costs nothing.
+     *
+     * @return as {@link #call(byte[], byte[], int, ResultSink)}
+     */
+    public long call(EngineMemory memory, int namePtr, int nameLength, int capdataPtr, int capdataLength,
+            int resultPtr, int resultCapacity) {
+        pending = null;
+        String hookName = null;
+        long result;
+        try {
+            admit();
+            if (!memory.contains(namePtr, nameLength) || !memory.contains(capdataPtr, capdataLength)
+                    || !memory.contains(resultPtr, resultCapacity)) {
+                throw new HookException(HookStatus.OUT_OF_RANGE, "a pointer or length is outside linear memory");
+            }
+            checkSizes(nameLength, capdataLength, resultCapacity);
+            hookName = grantedName(memory.read(namePtr, nameLength));
+            byte[] capdata = memory.read(capdataPtr, capdataLength);
+            result = dispatch(hookName, capdata, resultCapacity, bytes -> memory.write(resultPtr, bytes));
+        } catch (HookException e) {
+            result = e.status().code();
+        }
+        observer.called(hookName, result);
+        return result;
+    }
+
+    /** {@code hook_result} straight from the engine's memory; the buffer is checked first. */
+    public long takeResult(EngineMemory memory, int resultPtr, int resultCapacity) {
+        if (!memory.contains(resultPtr, resultCapacity)) {
+            return HookStatus.OUT_OF_RANGE.code();
+        }
+        return takeResult(resultCapacity, bytes -> memory.write(resultPtr, bytes));
+    }
+
+    /** Counts the attempt, or refuses it when the gate is closed or the call limit is reached. */
+    private void admit() {
+        if (closed) {
+            throw new HookException(HookStatus.BAD_HANDLE, "process has ended");
+        }
+        if (calls >= maxCalls) {
+            throw new HookException(HookStatus.NO_RESOURCES, "call limit " + maxCalls + " reached");
+        }
+        calls++;
+    }
+
+    private void checkSizes(int nameLength, int capdataLength, int resultCapacity) {
+        if (nameLength <= 0 || nameLength > MAX_NAME_BYTES || resultCapacity < 0) {
+            throw new HookException(HookStatus.OUT_OF_RANGE, "bad name length or result capacity");
+        }
+        if (capdataLength < 0 || capdataLength > maxArgumentBytes) {
+            throw new HookException(HookStatus.NO_RESOURCES, "argument exceeds " + maxArgumentBytes + " bytes");
+        }
+    }
+
+    /** The name of a hook granted to this process, or NOT_FOUND. */
+    private String grantedName(byte[] name) {
+        String hookName = decodeName(name);
+        if (!granted.contains(hookName)) {
+            throw new HookException(HookStatus.NOT_FOUND, "no hook granted named " + hookName);
+        }
+        return hookName;
+    }
+
+    private long dispatch(String hookName, byte[] capdataJson, int resultCapacity, ResultSink sink) {
+        Hook hook = table.hook(hookName).orElseThrow();
+        CapData engineArgs = CapData.fromJsonBytes(capdataJson);
+        Smallcaps.decode(engineArgs);
+        CapData hostArgs = clist.toHostSpace(engineArgs);
+        CapData hostResult = runHook(hook, hookName, hostArgs);
+        byte[] result = clist.toEngineSpace(hostResult).toJsonBytes();
+        if (result.length > maxResultBytes) {
+            throw new HookException(HookStatus.NO_RESOURCES, "result exceeds " + maxResultBytes + " bytes");
+        }
+        pending = result;
+        return deliver(resultCapacity, sink);
     }
 
     /**
@@ -195,6 +258,8 @@ public final class HookGate implements AutoCloseable {
         private long maxCalls = DEFAULT_MAX_CALLS;
         /** Never null. */
         private HookFailureListener failureListener = HookFailureListener.logging();
+        /** Never null. */
+        private HookCallObserver observer = HookCallObserver.none();
 
         private Builder(HookTable table, HookCaller caller) {
             if (table == null || caller == null) {
@@ -235,6 +300,14 @@ public final class HookGate implements AutoCloseable {
                 throw new HookException(HookStatus.INVALID_ARGS, "failure listener is null");
             }
             this.failureListener = listener;
+            return this;
+        }
+
+        public Builder withCallObserver(HookCallObserver observer) {
+            if (observer == null) {
+                throw new HookException(HookStatus.INVALID_ARGS, "call observer is null");
+            }
+            this.observer = observer;
             return this;
         }
 

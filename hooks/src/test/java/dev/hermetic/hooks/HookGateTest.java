@@ -224,4 +224,102 @@ class HookGateTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate("nope"))
                 .isInstanceOfSatisfying(HookException.class, e -> assertThat(e.status()).isEqualTo(HookStatus.NOT_FOUND));
     }
+
+    /** A byte-array linear memory that counts the bytes read out of it. */
+    static final class ArrayMemory implements EngineMemory {
+        final byte[] bytes;
+        long bytesRead;
+
+        ArrayMemory(int size) {
+            bytes = new byte[size];
+        }
+
+        int put(int address, byte[] data) {
+            System.arraycopy(data, 0, bytes, address, data.length);
+            return data.length;
+        }
+
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public byte[] read(int address, int length) {
+            bytesRead += length;
+            return java.util.Arrays.copyOfRange(bytes, address, address + length);
+        }
+
+        @Override
+        public void write(int address, byte[] data) {
+            put(address, data);
+        }
+    }
+
+    @Test
+    void callFromMemoryWritesTheResultIntoTheEngineBuffer() {
+        HookGate gate = gate("echo");
+        ArrayMemory memory = new ArrayMemory(65536);
+        int nameLength = memory.put(0, "echo".getBytes(StandardCharsets.UTF_8));
+        byte[] args = CapData.of(List.of("hello", 42.0)).toJsonBytes();
+        memory.put(100, args);
+        long code = gate.call(memory, 0, nameLength, 100, args.length, 1000, 4096);
+        assertThat(code).isEqualTo(args.length);
+        assertThat(CapData.fromJsonBytes(java.util.Arrays.copyOfRange(memory.bytes, 1000, 1000 + (int) code)).value())
+                .isEqualTo(List.of("hello", 42.0));
+        // A small buffer leaves the result pending; hook_result fetches it without a second run.
+        long pending = gate.call(memory, 0, nameLength, 100, args.length, 2000, 3);
+        assertThat(pending).isEqualTo(args.length);
+        assertThat(gate.takeResult(memory, 3000, (int) pending)).isEqualTo(pending);
+        assertThat(java.util.Arrays.copyOfRange(memory.bytes, 3000, 3000 + (int) pending)).isEqualTo(args);
+        assertThat(runs).hasValue(2);
+    }
+
+    @Test
+    void pointersOutsideMemoryAreOutOfRangeAndNothingIsRead() {
+        HookGate gate = gate("echo");
+        ArrayMemory memory = new ArrayMemory(65536);
+        int nameLength = memory.put(0, "echo".getBytes(StandardCharsets.UTF_8));
+        int[][] hostile = {
+            {65535, 4, 100, 2, 1000, 10},      // name runs past the end
+            {0, nameLength, -1, 2, 1000, 10},   // argument pointer 0xFFFFFFFF
+            {0, nameLength, 100, -1, 1000, 10}, // argument length 4 GiB - 1
+            {0, nameLength, 100, 2, 65530, 10}, // result buffer past the end
+            {0, nameLength, 100, 2, 1000, -5},  // negative capacity reads as 4 GiB - 5
+        };
+        for (int[] h : hostile) {
+            assertThat(gate.call(memory, h[0], h[1], h[2], h[3], h[4], h[5]))
+                    .as(java.util.Arrays.toString(h)).isEqualTo(HookStatus.OUT_OF_RANGE.code());
+        }
+        assertThat(memory.bytesRead).isZero();
+        assertThat(gate.takeResult(memory, 65530, 100)).isEqualTo(HookStatus.OUT_OF_RANGE.code());
+        assertThat(gate.calls()).isEqualTo(hostile.length);
+        assertThat(runs).hasValue(0);
+        assertStillWorks(gate);
+    }
+
+    @Test
+    void anArgumentOverTheLimitIsRefusedBeforeItIsCopied() {
+        HookGate gate = HookGate.builder(table, CALLER).withGrants("echo").withMaxArgumentBytes(1024).build();
+        ArrayMemory memory = new ArrayMemory(1 << 20);
+        int nameLength = memory.put(0, "echo".getBytes(StandardCharsets.UTF_8));
+        assertThat(gate.call(memory, 0, nameLength, 4096, 1 << 19, 0, 0)).isEqualTo(HookStatus.NO_RESOURCES.code());
+        assertThat(memory.bytesRead).isZero();
+        assertStillWorks(gate);
+    }
+
+    @Test
+    void theObserverSeesEveryAttemptAndOnlyGrantedNames() {
+        List<String> seen = new ArrayList<>();
+        HookGate gate = HookGate.builder(table, CALLER).withGrants("echo", "throws")
+                .withFailureListener((caller, name, cause) -> {})
+                .withCallObserver((hook, result) -> seen.add(hook + " " + result)).build();
+        byte[] args = CapData.of("x").toJsonBytes();
+        call(gate, "echo", args, 4096);
+        call(gate, "throws", args, 4096);
+        call(gate, "makeObjects", args, 4096);
+        call(gate, "not a hook at all " + "x".repeat(100), args, 4096);
+        call(gate, "echo", "{".getBytes(StandardCharsets.UTF_8), 4096);
+        assertThat(seen).containsExactly("echo " + args.length, "throws -1", "null -25", "null -25", "echo -10");
+    }
 }
