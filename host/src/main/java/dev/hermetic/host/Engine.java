@@ -9,8 +9,11 @@ import com.dylibso.chicory.wasm.types.ValType;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.internal.VdsoImports;
+import dev.hermetic.hooks.HookGate;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -28,8 +31,11 @@ public final class Engine {
     private final String name;
     /** Builds one machine per instance: compiled bytecode or the interpreter. */
     private final Function<Instance, Machine> machineFactory;
-    /** The vDSO host functions for this module's imports; stateless, so shared by every process. */
-    private final ImportValues imports;
+    /**
+     * The vDSO host functions for this module's imports when they hold no state, shared by every
+     * process; null when the module imports hook calls, whose functions are bound per process.
+     */
+    private final ImportValues sharedImports;
     /** The parameter types of {@code engine_start}, numbers only. */
     private final List<ValueType> startParameters;
     /** The result type of {@code engine_start}; empty when it returns nothing. */
@@ -44,13 +50,13 @@ public final class Engine {
     private final boolean hasInitialize;
 
     Engine(Host host, WasmModule module, String sha256, String name, Function<Instance, Machine> machineFactory,
-            ImportValues imports, MemoryImage image, EngineInfo info) {
+            MemoryImage image, EngineInfo info) {
         this.host = host;
         this.module = module;
         this.sha256 = sha256;
         this.name = name;
         this.machineFactory = machineFactory;
-        this.imports = imports;
+        this.sharedImports = VdsoImports.importsHooks(module) ? null : VdsoImports.forProcess(module, null);
         this.image = image;
         this.info = info;
         FunctionType start = EngineChecker.exportedFunction(module, EngineChecker.ENGINE_START).orElseThrow();
@@ -100,9 +106,13 @@ public final class Engine {
         return newProcess(host.defaultLimits());
     }
 
-    /** A new process with {@code limits}, not yet started. */
-    public EngineProcess newProcess(Limits limits) {
-        return new EngineProcess(this, limits);
+    /**
+     * A new process with {@code limits}, not yet started, granted the named hooks of the host.
+     *
+     * @throws dev.hermetic.hooks.HookException NOT_FOUND if a name is not in the host's hook table
+     */
+    public EngineProcess newProcess(Limits limits, String... grantedHooks) {
+        return new EngineProcess(this, limits, Set.of(grantedHooks));
     }
 
     Host host() {
@@ -125,10 +135,15 @@ public final class Engine {
         return hasInitialize;
     }
 
+    /** The vDSO for one process; {@code gate} is used only if the module imports hook calls. */
+    ImportValues imports(HookGate gate) {
+        return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, gate);
+    }
+
     /** Instantiates the module over {@code memory}: data segments applied, start function run. */
-    Instance instantiate(ProcessMemory memory) {
+    Instance instantiate(ProcessMemory memory, HookGate gate) {
         return Instance.builder(module)
-                .withImportValues(imports)
+                .withImportValues(imports(gate))
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .build();

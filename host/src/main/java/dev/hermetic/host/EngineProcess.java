@@ -1,6 +1,7 @@
 package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
+import dev.hermetic.hooks.HookGate;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
 import dev.hermetic.host.internal.Outcomes;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -30,6 +32,10 @@ public final class EngineProcess implements AutoCloseable {
     private final Engine engine;
     /** Its limits, fixed at creation. */
     private final Limits limits;
+    /** Unique in this JVM; hooks see it as the caller's process id. */
+    private final String id;
+    /** The process's door to the host's hooks: its grants, limits and c-list; closed at the end. */
+    private final HookGate hookGate;
     /** Completed exactly once, when the engine thread has ended. */
     private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
     /** Why the host asked the process to stop; set at most once, null while nobody asked. */
@@ -46,9 +52,30 @@ public final class EngineProcess implements AutoCloseable {
     /** Committed bytes at the end of the process; 0 before. */
     private volatile long committedBytes;
 
-    EngineProcess(Engine engine, Limits limits) {
+    EngineProcess(Engine engine, Limits limits, Set<String> grantedHooks) {
         this.engine = engine;
         this.limits = limits;
+        this.id = "p-" + IDS.incrementAndGet();
+        this.hookGate = engine.host().newHookGate(id, engine, limits, grantedHooks);
+    }
+
+    /** Unique in this JVM; it is the process id a hook's caller carries. */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Hands the engine a host object before start: enters {@code kref} into the process's c-list
+     * and returns the engine-side reference ({@code d-N}) to pass it in the engine's input, as
+     * the slot of a capdata. The entry is released when the process ends.
+     *
+     * @throws ProcessStateException if the process has started
+     */
+    public String exportToEngine(String kref) {
+        if (thread.get() != null) {
+            throw new ProcessStateException("references are handed over before start");
+        }
+        return hookGate.clist().exportToEngine(kref);
     }
 
     public Engine engine() {
@@ -72,7 +99,7 @@ public final class EngineProcess implements AutoCloseable {
             throw new ProcessStateException("the host is closed");
         }
         Thread t = new Thread(null, () -> run(args),
-                "hermetic-" + engine.name() + "-" + IDS.incrementAndGet(), limits.stackBytes());
+                "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
         t.setDaemon(true);
         if (!thread.compareAndSet(null, t)) {
             throw new ProcessStateException("process already started");
@@ -193,7 +220,7 @@ public final class EngineProcess implements AutoCloseable {
         Throwable failure = null;
         ProcessMemory memory = engine.host().newMemory(engine, limits);
         try {
-            Instance instance = engine.instantiate(memory);
+            Instance instance = engine.instantiate(memory, hookGate);
             if (engine.hasInitialize()) {
                 instance.export(EngineChecker.INITIALIZE).apply();
             }
@@ -206,6 +233,7 @@ public final class EngineProcess implements AutoCloseable {
             failure = t;
         }
         try {
+            hookGate.close();
             // Release first: after an OutOfMemoryError the heap is full of this process's pages.
             committedBytes = memory.committedBytes();
             engine.host().metrics().copyOnWriteFaults(engine.name(), memory.copyOnWriteFaults());

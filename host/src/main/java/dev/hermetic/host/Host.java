@@ -6,12 +6,16 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import dev.hermetic.hooks.HookCaller;
+import dev.hermetic.hooks.HookException;
+import dev.hermetic.hooks.HookFailureListener;
+import dev.hermetic.hooks.HookGate;
+import dev.hermetic.hooks.HookTable;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.host.internal.ProcessMemories;
 import dev.hermetic.host.internal.ProcessMemory;
-import dev.hermetic.host.internal.VdsoImports;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
@@ -41,6 +45,10 @@ public final class Host implements AutoCloseable {
     private final ExecutionMode mode;
     /** The import table every engine of this host is checked against and given. */
     private final Vdso vdso;
+    /** The hooks processes may be granted; empty unless {@link Builder#withHooks} gave some. */
+    private final HookTable hooks;
+    /** Told why a hook threw; the engine sees only {@code INTERNAL}. */
+    private final HookFailureListener hookFailureListener;
     /** Limits for {@link Engine#newProcess()}. */
     private final Limits defaultLimits;
     /** No process commits more than this many bytes, whatever its limits say; positive. */
@@ -59,6 +67,8 @@ public final class Host implements AutoCloseable {
     private Host(Builder b) {
         this.mode = b.mode;
         this.vdso = b.vdso;
+        this.hooks = b.hooks;
+        this.hookFailureListener = b.hookFailureListener;
         this.defaultLimits = b.defaultLimits;
         this.commitCeiling = b.commitCeiling;
         this.metrics = new Metrics(b.registry,
@@ -120,7 +130,7 @@ public final class Host implements AutoCloseable {
             throw new EngineFormatException("cannot compile the module: " + e, e);
         }
         Engine engine = new Engine(this, module, sha256, name != null ? name : "engine-" + sha256.substring(0, 12),
-                machines, VdsoImports.forModule(module), MemoryImage.build(module), info);
+                machines, MemoryImage.build(module), info);
         Engine raced = engines.putIfAbsent(sha256, engine);
         return raced != null ? raced : engine;
     }
@@ -162,6 +172,28 @@ public final class Host implements AutoCloseable {
         }
     }
 
+    /** The hooks processes of this host may be granted. */
+    public HookTable hooks() {
+        return hooks;
+    }
+
+    /**
+     * A hook gate for one process: its grants, its hook limits, its own c-list; hook outcomes
+     * are counted per granted hook.
+     *
+     * @throws HookException NOT_FOUND if a granted name is not in the host's hook table
+     */
+    HookGate newHookGate(String processId, Engine engine, Limits limits, Set<String> grants) {
+        return HookGate.builder(hooks, new HookCaller(processId, engine.name()))
+                .withGrants(grants.toArray(String[]::new))
+                .withMaxCalls(limits.maxHookCalls())
+                .withMaxArgumentBytes(limits.maxHookArgumentBytes())
+                .withMaxResultBytes(limits.maxHookResultBytes())
+                .withFailureListener(hookFailureListener)
+                .withCallObserver((hook, result) -> metrics.hookCall(engine.name(), hook, result))
+                .build();
+    }
+
     Metrics metrics() {
         return metrics;
     }
@@ -200,6 +232,8 @@ public final class Host implements AutoCloseable {
         private MeterRegistry registry;
         private ExecutionMode mode = ExecutionMode.COMPILED;
         private Vdso vdso = Vdso.EXIT_ONLY;
+        private HookTable hooks = HookTable.builder().build();
+        private HookFailureListener hookFailureListener = HookFailureListener.logging();
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
 
@@ -218,6 +252,22 @@ public final class Host implements AutoCloseable {
 
         public Builder withVdso(Vdso vdso) {
             this.vdso = Objects.requireNonNull(vdso);
+            return this;
+        }
+
+        /**
+         * The hooks processes may be granted ({@link Engine#newProcess(Limits, String...)}), and
+         * the vDSO variant with hook calls, {@link Vdso#WITH_HOOKS}.
+         */
+        public Builder withHooks(HookTable hooks) {
+            this.hooks = Objects.requireNonNull(hooks);
+            this.vdso = Vdso.WITH_HOOKS;
+            return this;
+        }
+
+        /** Told the cause whenever a hook throws; by default it is logged at WARNING. */
+        public Builder withHookFailureListener(HookFailureListener listener) {
+            this.hookFailureListener = Objects.requireNonNull(listener);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.hermetic.host;
 
+import dev.hermetic.hooks.HookGate;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,13 +14,20 @@ import java.util.Objects;
  * @param maxCommittedBytes the most bytes of pages the process may commit (its own writes,
  *     copy-on-write copies, fresh pages); positive
  * @param stackBytes the engine thread's stack size: it bounds recursion depth; at least 64 KiB
+ * @param maxHookCalls the most hook call attempts, failed ones included; positive
+ * @param maxHookArgumentBytes the longest argument capdata of one hook call; positive
+ * @param maxHookResultBytes the longest result capdata of one hook call; positive
  */
-public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedBytes, long stackBytes) {
+public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedBytes, long stackBytes,
+        long maxHookCalls, int maxHookArgumentBytes, int maxHookResultBytes) {
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_MEMORY_PAGES = 1024;
     public static final long DEFAULT_MAX_COMMITTED_BYTES = 64L << 20;
     public static final long DEFAULT_STACK_BYTES = 8L << 20;
+    public static final long DEFAULT_MAX_HOOK_CALLS = HookGate.DEFAULT_MAX_CALLS;
+    public static final int DEFAULT_MAX_HOOK_ARGUMENT_BYTES = HookGate.DEFAULT_MAX_ARGUMENT_BYTES;
+    public static final int DEFAULT_MAX_HOOK_RESULT_BYTES = HookGate.DEFAULT_MAX_RESULT_BYTES;
 
     public Limits {
         Objects.requireNonNull(deadline, "deadline");
@@ -34,6 +42,10 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
         }
         if (stackBytes < 64 << 10) {
             throw new IllegalArgumentException("stackBytes must be at least 64 KiB: " + stackBytes);
+        }
+        if (maxHookCalls <= 0 || maxHookArgumentBytes <= 0 || maxHookResultBytes <= 0) {
+            throw new IllegalArgumentException("hook limits must be positive: " + maxHookCalls + " calls, "
+                    + maxHookArgumentBytes + " argument bytes, " + maxHookResultBytes + " result bytes");
         }
     }
 
@@ -50,7 +62,10 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
                 .withDeadline(deadline)
                 .withMaxMemoryPages(maxMemoryPages)
                 .withMaxCommittedBytes(maxCommittedBytes)
-                .withStackBytes(stackBytes);
+                .withStackBytes(stackBytes)
+                .withMaxHookCalls(maxHookCalls)
+                .withMaxHookArgumentBytes(maxHookArgumentBytes)
+                .withMaxHookResultBytes(maxHookResultBytes);
     }
 
     /** Builds {@link Limits}, starting from the defaults. */
@@ -59,6 +74,9 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
         private int maxMemoryPages = DEFAULT_MAX_MEMORY_PAGES;
         private long maxCommittedBytes = DEFAULT_MAX_COMMITTED_BYTES;
         private long stackBytes = DEFAULT_STACK_BYTES;
+        private long maxHookCalls = DEFAULT_MAX_HOOK_CALLS;
+        private int maxHookArgumentBytes = DEFAULT_MAX_HOOK_ARGUMENT_BYTES;
+        private int maxHookResultBytes = DEFAULT_MAX_HOOK_RESULT_BYTES;
 
         private Builder() {}
 
@@ -89,8 +107,24 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
             return this;
         }
 
+        public Builder withMaxHookCalls(long maxHookCalls) {
+            this.maxHookCalls = maxHookCalls;
+            return this;
+        }
+
+        public Builder withMaxHookArgumentBytes(int bytes) {
+            this.maxHookArgumentBytes = bytes;
+            return this;
+        }
+
+        public Builder withMaxHookResultBytes(int bytes) {
+            this.maxHookResultBytes = bytes;
+            return this;
+        }
+
         public Limits build() {
-            return new Limits(deadline, maxMemoryPages, maxCommittedBytes, stackBytes);
+            return new Limits(deadline, maxMemoryPages, maxCommittedBytes, stackBytes,
+                    maxHookCalls, maxHookArgumentBytes, maxHookResultBytes);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.hermetic.host.Vdso;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Checks a parsed module against the engine ABI: vDSO imports only, the required exports, their types. */
@@ -23,7 +24,12 @@ public final class EngineChecker {
     public static final String SPAN_WINDOW = "hermetic_span_window";
     public static final String SPAN_WINDOW_SIZE = "hermetic_span_window_size";
 
-    private static final FunctionType PROCESS_EXIT_TYPE = FunctionType.of(List.of(ValType.I64), List.of());
+    /** The one signature each vDSO function has. */
+    private static final Map<String, FunctionType> VDSO_TYPES = Map.of(
+            Vdso.PROCESS_EXIT, FunctionType.of(List.of(ValType.I64), List.of()),
+            Vdso.HOOK_CALL, FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32,
+                    ValType.I32, ValType.I32), List.of(ValType.I64)),
+            Vdso.HOOK_RESULT, FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64)));
     private static final FunctionType NO_ARGS = FunctionType.empty();
     private static final FunctionType RETURNS_I32 = FunctionType.returning(ValType.I32);
 
@@ -44,9 +50,8 @@ public final class EngineChecker {
                     || imp.importType() != ExternalType.FUNCTION) {
                 problems.add("import " + where + " (" + signature + ") is outside the vDSO "
                         + vdso.name().toLowerCase(Locale.ROOT));
-            } else if (imp.name().equals(Vdso.PROCESS_EXIT)
-                    && !functionType(module, imp).equals(PROCESS_EXIT_TYPE)) {
-                problems.add("import " + where + " must be " + typeString(PROCESS_EXIT_TYPE)
+            } else if (!functionType(module, imp).equals(VDSO_TYPES.get(imp.name()))) {
+                problems.add("import " + where + " must be func " + typeString(VDSO_TYPES.get(imp.name()))
                         + ", not " + signature);
             }
         }

@@ -1,5 +1,6 @@
 package dev.hermetic.host.internal;
 
+import dev.hermetic.hooks.HookStatus;
 import dev.hermetic.host.ProcessResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -75,5 +76,25 @@ public final class Metrics {
 
     public void engineCache(boolean hit) {
         Counter.builder("hermetic.engine.cache").tag("result", hit ? "hit" : "miss").register(registry).increment();
+    }
+
+    /** One hook call attempt; {@code hook} is null when the engine named no granted hook. */
+    public void hookCall(String engine, String hook, long result) {
+        String outcome = "ok";
+        if (result < 0) {
+            outcome = "status" + result;
+            for (HookStatus status : HookStatus.values()) {
+                if (status.code() == result) {
+                    outcome = status.name().toLowerCase(java.util.Locale.ROOT);
+                }
+            }
+        }
+        Counter.builder("hermetic.hook.calls")
+                .description("Hook call attempts by hook and outcome")
+                .tag("engine", engine)
+                .tag("hook", hook != null ? hook : "ungranted")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 }

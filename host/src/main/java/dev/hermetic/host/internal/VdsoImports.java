@@ -1,37 +1,79 @@
 package dev.hermetic.host.internal;
 
 import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionImport;
-import com.dylibso.chicory.wasm.types.FunctionType;
+import dev.hermetic.hooks.EngineMemory;
+import dev.hermetic.hooks.HookGate;
 import dev.hermetic.host.Vdso;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the host functions behind the vDSO imports a (checked) engine declares. */
+/**
+ * Builds the host functions behind the vDSO imports a checked engine declares. Without hook
+ * imports they hold no state and one set serves every process; with them, each process gets
+ * its own set bound to its own {@link HookGate}.
+ */
 public final class VdsoImports {
-    /** ZX_ERR_NOT_SUPPORTED: what a hook call answers while no hook table is attached. */
-    static final long NOT_SUPPORTED = -2;
-
     private VdsoImports() {}
 
-    public static ImportValues forModule(WasmModule module) {
-        List<HostFunction> functions = new ArrayList<>();
-        module.importSection().stream()
-                .filter(FunctionImport.class::isInstance)
-                .map(FunctionImport.class::cast)
-                .forEach(imp -> {
-                    FunctionType type = module.typeSection().getType(imp.typeIndex());
-                    if (imp.name().equals(Vdso.PROCESS_EXIT)) {
-                        functions.add(new HostFunction(Vdso.MODULE, imp.name(), type, (instance, args) -> {
+    /** Whether the module imports a hook call, so its imports must be built per process. */
+    public static boolean importsHooks(WasmModule module) {
+        return functionImports(module).stream().anyMatch(imp -> !imp.name().equals(Vdso.PROCESS_EXIT));
+    }
+
+    /**
+     * @param gate the process's gate; may be null only when the module imports no hook call
+     */
+    public static ImportValues forProcess(WasmModule module, HookGate gate) {
+        List<ImportFunction> functions = new ArrayList<>();
+        for (FunctionImport imp : functionImports(module)) {
+            var type = module.typeSection().getType(imp.typeIndex());
+            switch (imp.name()) {
+                case Vdso.PROCESS_EXIT -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
+                        (instance, args) -> {
                             throw new ProcessExitSignal(args[0]);
                         }));
-                    } else {
-                        long[] answer = type.returns().isEmpty() ? null : new long[] {NOT_SUPPORTED};
-                        functions.add(new HostFunction(Vdso.MODULE, imp.name(), type, (instance, args) -> answer));
-                    }
-                });
-        return ImportValues.builder().withFunctions(new ArrayList<>(functions)).build();
+                // The checker has fixed both signatures: six i32 and two i32, returning i64.
+                case Vdso.HOOK_CALL -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
+                        (instance, args) -> new long[] {gate.call(engineMemory(instance.memory()),
+                                (int) args[0], (int) args[1], (int) args[2], (int) args[3], (int) args[4], (int) args[5])}));
+                case Vdso.HOOK_RESULT -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
+                        (instance, args) -> new long[] {gate.takeResult(engineMemory(instance.memory()),
+                                (int) args[0], (int) args[1])}));
+                default -> throw new IllegalStateException("the checker let through vdso." + imp.name());
+            }
+        }
+        return ImportValues.builder().withFunctions(functions).build();
+    }
+
+    private static List<FunctionImport> functionImports(WasmModule module) {
+        return module.importSection().stream()
+                .filter(FunctionImport.class::isInstance)
+                .map(FunctionImport.class::cast)
+                .toList();
+    }
+
+    /** The linear memory as the gate reads it; a result written over a read-only span traps. */
+    private static EngineMemory engineMemory(Memory memory) {
+        return new EngineMemory() {
+            @Override
+            public long size() {
+                return (long) memory.pages() * Memory.PAGE_SIZE;
+            }
+
+            @Override
+            public byte[] read(int address, int length) {
+                return memory.readBytes(address, length);
+            }
+
+            @Override
+            public void write(int address, byte[] bytes) {
+                memory.write(address, bytes);
+            }
+        };
     }
 }
