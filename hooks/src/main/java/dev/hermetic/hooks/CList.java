@@ -2,6 +2,7 @@ package dev.hermetic.hooks;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +19,8 @@ public final class CList implements AutoCloseable {
 
     /** Engine reference to kref; the inverse of {@link #toEngine}. */
     private final Map<String, String> toHost = new HashMap<>();
-    /** Kref to engine reference; the inverse of {@link #toHost}. */
-    private final Map<String, String> toEngine = new HashMap<>();
+    /** Kref to engine reference, in the order the engine was given them; the inverse of {@link #toHost}. */
+    private final Map<String, String> toEngine = new LinkedHashMap<>();
     /** The number of the next engine reference; starts at 1 and never repeats. */
     private long nextEngineNumber = 1;
     /** Once true, the maps are empty and every translation fails. */
@@ -53,6 +54,16 @@ public final class CList implements AutoCloseable {
             throw new HookException(HookStatus.BAD_HANDLE, "unknown engine reference " + engineRef);
         }
         return kref;
+    }
+
+    /**
+     * The krefs the engine holds, in the order it was given them. Exporting them in this order
+     * to a fresh c-list gives each the same engine reference: how a clone of a process keeps
+     * the references its memory holds.
+     */
+    public List<String> krefs() {
+        checkOpen();
+        return List.copyOf(toEngine.keySet());
     }
 
     /** Rewrites engine-side slots into krefs; the body is untouched. */

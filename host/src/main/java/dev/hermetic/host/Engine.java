@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.hermetic.host.internal.EngineChecker;
@@ -25,6 +26,15 @@ public final class Engine {
     private final Host host;
     /** The parsed module; it passed {@link EngineChecker} under the host's vDSO. */
     private final WasmModule module;
+    /**
+     * The module instances are built from: {@link #module} without its start section, whose
+     * function {@link #instantiate} calls instead, so a clone can be built without running it.
+     */
+    private final WasmModule instanceModule;
+    /** The start section's function index, or -1 when there is none. */
+    private final int startFunction;
+    /** The module's bytes, as loaded; never modified. Portable snapshots rewrite them. */
+    private final byte[] bytes;
     /** Lowercase hex SHA-256 of the module's bytes: the cache key. */
     private final String sha256;
     /** A short bounded name used in metrics and thread names. */
@@ -49,10 +59,13 @@ public final class Engine {
     /** Whether the module exports {@code _initialize}, run before anything else in every process. */
     private final boolean hasInitialize;
 
-    Engine(Host host, WasmModule module, String sha256, String name, Function<Instance, Machine> machineFactory,
+    Engine(Host host, WasmModule module, WasmModule instanceModule, byte[] bytes, String sha256, String name, Function<Instance, Machine> machineFactory,
             MemoryImage image, EngineInfo info) {
         this.host = host;
         this.module = module;
+        this.instanceModule = instanceModule;
+        this.startFunction = module.startSection().map(st -> (int) st.startIndex()).orElse(-1);
+        this.bytes = bytes;
         this.sha256 = sha256;
         this.name = name;
         this.machineFactory = machineFactory;
@@ -66,15 +79,18 @@ public final class Engine {
         this.hasInitialize = EngineChecker.exportedFunction(module, EngineChecker.INITIALIZE).isPresent();
     }
 
-    private static ValueType valueType(ValType t) {
+    /** The value type of a number; null for anything else (vectors, references). */
+    static ValueType valueType(ValType t) {
         if (t.equals(ValType.I32)) {
             return ValueType.I32;
         } else if (t.equals(ValType.I64)) {
             return ValueType.I64;
         } else if (t.equals(ValType.F32)) {
             return ValueType.F32;
+        } else if (t.equals(ValType.F64)) {
+            return ValueType.F64;
         }
-        return ValueType.F64;
+        return null;
     }
 
     public String sha256() {
@@ -112,7 +128,45 @@ public final class Engine {
      * @throws dev.hermetic.hooks.HookException NOT_FOUND if a name is not in the host's hook table
      */
     public EngineProcess newProcess(Limits limits, String... grantedHooks) {
-        return new EngineProcess(this, limits, Set.of(grantedHooks));
+        return new EngineProcess(this, limits, Set.of(grantedHooks), null);
+    }
+
+    /**
+     * Warms a process with {@link Warmup#engineInit()} under the host's default limits and
+     * snapshots it.
+     *
+     * @throws WarmupFailedException if the warm-up trapped, exited or was killed
+     */
+    public Snapshot snapshot() {
+        return snapshot(host.defaultLimits(), Warmup.engineInit());
+    }
+
+    /**
+     * Runs a process through {@code _initialize} and {@code warmup} on its own thread, under
+     * {@code limits}, then snapshots it as RFC-0013 describes a zygote: every mapping of its
+     * address space frozen copy-on-write, its globals and tables copied, its compiled code
+     * shared. The warm process then ends; spawn clones from the snapshot.
+     *
+     * @param grantedHooks hooks the warm-up may call; references it was given stay valid in clones
+     * @throws WarmupFailedException if the warm-up trapped, exited or was killed
+     */
+    public Snapshot snapshot(Limits limits, Warmup warmup, String... grantedHooks) {
+        EngineProcess warm = new EngineProcess(this, limits, Set.of(grantedHooks), null);
+        Snapshot[] taken = new Snapshot[1];
+        warm.launch((instance, memory) -> {
+            warmup.run(warm.warmInstance(instance, memory));
+            taken[0] = Snapshot.take(this, instance, memory, warm.hookGate());
+            return new ProcessResult.Returned(Optional.empty());
+        });
+        // await() orders the engine thread's write of taken[0] before this read.
+        ProcessResult result = warm.await();
+        if (!(result instanceof ProcessResult.Returned) || taken[0] == null) {
+            if (taken[0] != null) {
+                taken[0].close();
+            }
+            throw new WarmupFailedException(result);
+        }
+        return taken[0];
     }
 
     Host host() {
@@ -135,17 +189,59 @@ public final class Engine {
         return hasInitialize;
     }
 
+    /** The engine's module bytes, as loaded. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    Function<Instance, Machine> machineFactory() {
+        return machineFactory;
+    }
+
     /** The vDSO for one process; {@code gate} is used only if the module imports hook calls. */
     ImportValues imports(HookGate gate) {
         return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, gate);
     }
 
+    WasmModule instanceModule() {
+        return instanceModule;
+    }
+
     /** Instantiates the module over {@code memory}: data segments applied, start function run. */
     Instance instantiate(ProcessMemory memory, HookGate gate) {
-        return Instance.builder(module)
+        Instance instance = Instance.builder(instanceModule)
                 .withImportValues(imports(gate))
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .build();
+        if (startFunction >= 0) {
+            instance.getMachine().call(startFunction, new long[0]);
+        }
+        return instance;
+    }
+
+    /** {@code module} without its start section; the same object when it has none. */
+    static WasmModule withoutStart(WasmModule module) {
+        if (module.startSection().isEmpty()) {
+            return module;
+        }
+        WasmModule.Builder b = WasmModule.builder()
+                .setTypeSection(module.typeSection())
+                .setImportSection(module.importSection())
+                .setFunctionSection(module.functionSection())
+                .setTableSection(module.tableSection())
+                .setGlobalSection(module.globalSection())
+                .setExportSection(module.exportSection())
+                .setElementSection(module.elementSection())
+                .setCodeSection(module.codeSection())
+                .setDataSection(module.dataSection())
+                .withValidation(false);
+        module.memorySection().ifPresent(b::setMemorySection);
+        module.dataCountSection().ifPresent(b::setDataCountSection);
+        module.tagSection().ifPresent(b::setTagSection);
+        for (CustomSection c : module.customSections()) {
+            b.addCustomSection(c.name(), c);
+        }
+        return b.build();
     }
 }

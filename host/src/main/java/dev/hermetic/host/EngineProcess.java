@@ -36,6 +36,8 @@ public final class EngineProcess implements AutoCloseable {
     private final String id;
     /** The process's door to the host's hooks: its grants, limits and c-list; closed at the end. */
     private final HookGate hookGate;
+    /** The snapshot this process is a clone of; null for a freshly instantiated process. */
+    private final Snapshot origin;
     /** Completed exactly once, when the engine thread has ended. */
     private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
     /** Why the host asked the process to stop; set at most once, null while nobody asked. */
@@ -52,11 +54,20 @@ public final class EngineProcess implements AutoCloseable {
     /** Committed bytes at the end of the process; 0 before. */
     private volatile long committedBytes;
 
-    EngineProcess(Engine engine, Limits limits, Set<String> grantedHooks) {
+    EngineProcess(Engine engine, Limits limits, Set<String> grantedHooks, Snapshot origin) {
         this.engine = engine;
         this.limits = limits;
+        this.origin = origin;
         this.id = "p-" + IDS.incrementAndGet();
         this.hookGate = engine.host().newHookGate(id, engine, limits, grantedHooks);
+        if (origin != null) {
+            origin.restoreReferences(hookGate.clist());
+        }
+    }
+
+    /** The snapshot this process was spawned from, if it was. */
+    public Optional<Snapshot> origin() {
+        return Optional.ofNullable(origin);
     }
 
     /** Unique in this JVM; it is the process id a hook's caller carries. */
@@ -94,12 +105,27 @@ public final class EngineProcess implements AutoCloseable {
      * @throws ProcessStateException if the process was already started, or its host is closed
      */
     public EngineProcess start(Arg... args) {
-        checkArguments(List.of(args));
+        List<ValueType> parameters = engine.startParameters();
+        checkArguments(EngineChecker.ENGINE_START, parameters, args);
+        return launch((instance, memory) -> {
+            long[] raw = placeArguments(instance, memory, parameters.size(), args);
+            long[] returned = instance.export(EngineChecker.ENGINE_START).apply(raw);
+            return new ProcessResult.Returned(engine.startResult().map(type -> new Value(type, returned[0])));
+        });
+    }
+
+    /** What a process does once its instance is ready; anything it throws becomes the result. */
+    @FunctionalInterface
+    interface Body {
+        ProcessResult run(Instance instance, ProcessMemory memory) throws Exception;
+    }
+
+    /** Runs {@code body} on the process's own thread under its limits, and returns at once. */
+    EngineProcess launch(Body body) {
         if (engine.host().scheduler().isShutdown()) {
             throw new ProcessStateException("the host is closed");
         }
-        Thread t = new Thread(null, () -> run(args),
-                "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
+        Thread t = new Thread(null, () -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
         t.setDaemon(true);
         if (!thread.compareAndSet(null, t)) {
             throw new ProcessStateException("process already started");
@@ -113,8 +139,7 @@ public final class EngineProcess implements AutoCloseable {
         return this;
     }
 
-    private void checkArguments(List<Arg> args) {
-        List<ValueType> want = engine.startParameters();
+    static void checkArguments(String function, List<ValueType> want, Arg... args) {
         List<ValueType> given = new ArrayList<>();
         for (Arg a : args) {
             if (a instanceof Value v) {
@@ -125,7 +150,7 @@ public final class EngineProcess implements AutoCloseable {
             }
         }
         if (!want.equals(given)) {
-            throw new ArgumentMismatchException(EngineChecker.ENGINE_START + " takes " + want
+            throw new ArgumentMismatchException(function + " takes " + want
                     + " but the arguments are " + given + " (a span is two I32: ptr, len)");
         }
     }
@@ -215,37 +240,75 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
-    private void run(Arg[] args) {
+    private void run(Body body) {
         ProcessResult outcome = null;
         Throwable failure = null;
-        ProcessMemory memory = engine.host().newMemory(engine, limits);
+        ProcessMemory memory = null;
         try {
-            Instance instance = engine.instantiate(memory, hookGate);
-            if (engine.hasInitialize()) {
-                instance.export(EngineChecker.INITIALIZE).apply();
+            Instance instance;
+            if (origin == null) {
+                memory = engine.host().newMemory(engine, limits);
+                instance = engine.instantiate(memory, hookGate);
+                if (engine.hasInitialize()) {
+                    instance.export(EngineChecker.INITIALIZE).apply();
+                }
+            } else {
+                try {
+                    memory = engine.host().newCloneMemory(origin, limits);
+                    instance = origin.instantiate(memory, hookGate);
+                } finally {
+                    origin.cloneBuilt();
+                }
             }
-            long[] raw = placeArguments(instance, memory, args);
-            long[] returned = instance.export(EngineChecker.ENGINE_START).apply(raw);
-            outcome = new ProcessResult.Returned(engine.startResult()
-                    .map(type -> new Value(type, returned[0])));
+            outcome = body.run(instance, memory);
         } catch (Throwable t) {
             // Everything the engine can cause ends here, OutOfMemoryError and StackOverflowError included.
             failure = t;
         }
         try {
             hookGate.close();
-            // Release first: after an OutOfMemoryError the heap is full of this process's pages.
-            committedBytes = memory.committedBytes();
-            engine.host().metrics().copyOnWriteFaults(engine.name(), memory.copyOnWriteFaults());
-            memory.release();
+            if (memory != null) {
+                // Release first: after an OutOfMemoryError the heap is full of this process's pages.
+                committedBytes = memory.committedBytes();
+                engine.host().metrics().copyOnWriteFaults(engine.name(), memory.copyOnWriteFaults());
+                memory.release();
+            }
         } catch (RuntimeException | OutOfMemoryError e) {
             failure = failure != null ? failure : e;
         }
         finish(failure == null ? outcome : Outcomes.classify(failure, killReason.get()));
     }
 
+    /** The warm-up's view of this process's instance; used only on the process's thread. */
+    WarmInstance warmInstance(Instance instance, ProcessMemory memory) {
+        return new WarmInstance() {
+            @Override
+            public boolean exportsFunction(String name) {
+                return EngineChecker.exportedFunction(engine.module(), name).isPresent();
+            }
+
+            @Override
+            public Optional<Value> call(String export, Arg... args) {
+                var type = EngineChecker.exportedFunction(engine.module(), export).orElseThrow(
+                        () -> new ArgumentMismatchException("the engine exports no function " + export));
+                if (type.returns().size() > 1 || type.returns().stream().anyMatch(t -> Engine.valueType(t) == null)
+                        || type.params().stream().anyMatch(t -> Engine.valueType(t) == null)) {
+                    throw new ArgumentMismatchException(export + " takes or returns something other than numbers: " + type);
+                }
+                List<ValueType> parameters = type.params().stream().map(Engine::valueType).toList();
+                checkArguments(export, parameters, args);
+                long[] returned = instance.export(export).apply(placeArguments(instance, memory, parameters.size(), args));
+                return type.returns().stream().findFirst().map(t -> new Value(Engine.valueType(t), returned[0]));
+            }
+        };
+    }
+
+    HookGate hookGate() {
+        return hookGate;
+    }
+
     /** Maps the spans (input first) and flattens the arguments into Chicory's raw values. */
-    private long[] placeArguments(Instance instance, ProcessMemory memory, Arg[] args) {
+    private long[] placeArguments(Instance instance, ProcessMemory memory, int rawCount, Arg[] args) {
         long spanBytes = 0;
         for (Arg a : args) {
             if (a instanceof Span s) {
@@ -271,7 +334,7 @@ public final class EngineProcess implements AutoCloseable {
             base = (long) old * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
             windowEnd = base + (long) pages * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
         }
-        long[] raw = new long[engine.startParameters().size()];
+        long[] raw = new long[rawCount];
         int i = 0;
         long cursor = base;
         for (Arg a : args) {

@@ -123,13 +123,15 @@ public final class Host implements AutoCloseable {
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
         }
+        WasmModule instanceModule;
         Function<Instance, Machine> machines;
         try {
-            machines = mode == ExecutionMode.COMPILED ? MachineFactoryCompiler.compile(module) : InterpreterMachine::new;
+            instanceModule = Engine.withoutStart(module);
+            machines = mode == ExecutionMode.COMPILED ? MachineFactoryCompiler.compile(instanceModule) : InterpreterMachine::new;
         } catch (RuntimeException | AssertionError e) {
             throw new EngineFormatException("cannot compile the module: " + e, e);
         }
-        Engine engine = new Engine(this, module, sha256, name != null ? name : "engine-" + sha256.substring(0, 12),
+        Engine engine = new Engine(this, module, instanceModule, wasm.clone(), sha256, name != null ? name : "engine-" + sha256.substring(0, 12),
                 machines, MemoryImage.build(module), info);
         Engine raced = engines.putIfAbsent(sha256, engine);
         return raced != null ? raced : engine;
@@ -206,6 +208,14 @@ public final class Host implements AutoCloseable {
     ProcessMemory newMemory(Engine engine, Limits limits) {
         long committable = Math.min(limits.maxCommittedBytes(), commitCeiling);
         ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, committable, liveMemories::remove);
+        liveMemories.add(memory);
+        return memory;
+    }
+
+    /** A memory for a clone of {@code snapshot}, counted as live until released. */
+    ProcessMemory newCloneMemory(Snapshot snapshot, Limits limits) {
+        long committable = Math.min(limits.maxCommittedBytes(), commitCeiling);
+        ProcessMemory memory = ProcessMemories.clone(snapshot.memory(), limits, committable, liveMemories::remove);
         liveMemories.add(memory);
         return memory;
     }

@@ -1,5 +1,6 @@
 package dev.hermetic.host.internal;
 
+import com.dylibso.chicory.runtime.GlobalFactory;
 import com.dylibso.chicory.runtime.GlobalInstance;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.TableInstance;
@@ -51,6 +52,18 @@ public record InstanceState(long[] globalLow, long[] globalHigh, int[][] tables,
             droppedElements[i] = instance.element(i) == null;
         }
         return new InstanceState(low, high, tables, droppedData, droppedElements);
+    }
+
+    /**
+     * A global factory for building a clone: Chicory asks it for each global in index order, and
+     * it answers with the warm value instead of the initializer's. Use one per instance built.
+     */
+    public GlobalFactory globalFactory() {
+        int[] next = {0};
+        return (value, high, type, mutability) -> {
+            int i = next[0]++;
+            return new GlobalInstance(globalLow[i], globalHigh[i], type, mutability);
+        };
     }
 
     /**

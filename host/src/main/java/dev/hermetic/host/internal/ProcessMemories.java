@@ -13,6 +13,12 @@ public final class ProcessMemories {
      */
     public static ProcessMemory vmo(MemoryImage image, Limits limits, long committableBytes,
             Consumer<ProcessMemory> onRelease) {
-        return new VmoProcessMemory(image, limits, committableBytes, onRelease);
+        return new VmoProcessMemory(image, null, limits, committableBytes, onRelease);
+    }
+
+    /** A clone of {@code snapshot}: its pages shared copy-on-write, only the clone's own writes committed. */
+    public static ProcessMemory clone(MemorySnapshot snapshot, Limits limits, long committableBytes,
+            Consumer<ProcessMemory> onRelease) {
+        return new VmoProcessMemory(null, snapshot, limits, committableBytes, onRelease);
     }
 }

@@ -3,6 +3,8 @@ package dev.hermetic.host.internal;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.hermetic.host.Span;
+import dev.hermetic.vmo.MemoryBudget;
+import java.util.Map;
 
 /** One process's linear memory, from its creation by Chicory to its release when the process ends. */
 public interface ProcessMemory {
@@ -15,6 +17,12 @@ public interface ProcessMemory {
 
     /** Makes {@code span} visible at {@code address}, a multiple of 4 KiB inside the memory. */
     void mapSpan(int address, Span span);
+
+    /** The spans mapped so far, by address. */
+    Map<Integer, Span> spans();
+
+    /** Freezes the memory as it is now for cloning; its frozen pages are charged to {@code budget}. */
+    MemorySnapshot snapshot(MemoryBudget budget);
 
     /** Ends the memory's life. Writable spans already hold what the engine wrote. */
     void release();

@@ -9,6 +9,7 @@ import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import dev.hermetic.vmo.MapEntry;
 import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.vmo.PageFaultException;
 import dev.hermetic.vmo.Status;
@@ -50,6 +51,11 @@ public final class VmoMemory implements Memory {
     private int pages;
     /** The module's data segments as Chicory hands them over; dropped ones are replaced by an empty one. */
     private DataSegment[] dataSegments;
+    /**
+     * True for a clone of a snapshot: its pages already hold the warm contents, so Chicory's
+     * {@link #zero} and the active segments of {@link #initialize} must leave them alone.
+     */
+    private final boolean restored;
 
     /**
      * @param limits the declared limits, maximum capped by the caller
@@ -63,7 +69,54 @@ public final class VmoMemory implements Memory {
         this.view = root.view();
         this.image = image != null && image.holdsSegments() ? image : null;
         this.pages = limits.initialPages();
+        this.restored = false;
         mapFreshPages(0, pages);
+    }
+
+    /**
+     * A clone of {@code snapshot}: each of its regions mapped as a copy-on-write child charged
+     * to {@code budget}, so the clone copies nothing until it writes.
+     *
+     * @param limits the declared limits, maximum capped by the caller and at least the snapshot's pages
+     */
+    public VmoMemory(MemoryLimits limits, MemorySnapshot snapshot, MemoryBudget budget) {
+        this.limits = limits;
+        this.budget = budget;
+        this.root = Vmar.createRoot(Math.max(1L, (long) maximumPages()) * WASM_PAGE);
+        this.view = root.view();
+        this.image = null;
+        this.pages = snapshot.pages();
+        this.restored = true;
+        try {
+            for (MemorySnapshot.Region r : snapshot.regions()) {
+                Vmo child = r.vmo().createChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, r.length(), budget);
+                owned.add(child);
+                root.map(r.perms() | Vmar.SPECIFIC, r.address(), child, 0, r.length());
+            }
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /**
+     * Freezes this memory for cloning: a copy-on-write child of every mapping (RFC-0013), each
+     * charged to {@code budget}. The memory stays usable; nothing is copied.
+     */
+    public MemorySnapshot snapshot(MemoryBudget budget) {
+        List<MemorySnapshot.Region> regions = new ArrayList<>();
+        try {
+            for (MapEntry e : root.maps()) {
+                if (e.type() == MapEntry.Type.MAPPING) {
+                    Vmo frozen = root.createVmoChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, e.base(), e.size(), budget);
+                    regions.add(new MemorySnapshot.Region(e.base(), e.size(), e.perms(), frozen));
+                }
+            }
+        } catch (RuntimeException ex) {
+            regions.forEach(r -> r.vmo().close());
+            throw ex;
+        }
+        return new MemorySnapshot(pages, regions);
     }
 
     /** Maps zero pages over Wasm pages [from, from + count); zero pages commit nothing. */
@@ -78,7 +131,7 @@ public final class VmoMemory implements Memory {
 
     /** A factory for Chicory's {@code withMemoryFactory}: fresh memories with no image and no budget. */
     public static Function<MemoryLimits, Memory> factory() {
-        return limits -> new VmoMemory(limits, null, null);
+        return limits -> new VmoMemory(limits, (MemoryImage) null, null);
     }
 
     private Vmo newVmo(long bytes) {
@@ -204,7 +257,7 @@ public final class VmoMemory implements Memory {
     @Override
     public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
         this.dataSegments = segments;
-        if (segments == null) {
+        if (segments == null || restored) {
             return;
         }
         if (image != null && memoryIndex == 0) {
@@ -450,6 +503,9 @@ public final class VmoMemory implements Memory {
     /** Replaces every page with a fresh zero page: nothing is written, nothing committed. */
     @Override
     public void zero() {
+        if (restored) {
+            return;
+        }
         List<Vmo> replaced = List.copyOf(owned);
         owned.clear();
         mapFreshPages(0, pages);

@@ -5,6 +5,8 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.hermetic.host.Limits;
 import dev.hermetic.host.Span;
 import dev.hermetic.vmo.MemoryBudget;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,11 +23,17 @@ final class VmoProcessMemory implements ProcessMemory {
     private final MemoryBudget budget;
     /** Called once on release, so the host stops counting this memory. */
     private final Consumer<ProcessMemory> onRelease;
+    /** The snapshot this memory is a clone of; null for a fresh memory from {@link #image}. */
+    private final MemorySnapshot origin;
+    /** The spans mapped so far, by address, in order. */
+    private final Map<Integer, Span> spans = new LinkedHashMap<>();
     /** Null until Chicory creates it. */
     private volatile VmoMemory memory;
 
-    VmoProcessMemory(MemoryImage image, Limits limits, long committableBytes, Consumer<ProcessMemory> onRelease) {
+    VmoProcessMemory(MemoryImage image, MemorySnapshot origin, Limits limits, long committableBytes,
+            Consumer<ProcessMemory> onRelease) {
         this.image = image;
+        this.origin = origin;
         this.limits = limits;
         this.budget = MemoryBudget.of(committableBytes);
         this.onRelease = onRelease;
@@ -38,7 +46,11 @@ final class VmoProcessMemory implements ProcessMemory {
             throw new MemoryLimitExceeded("the engine starts with " + declared.initialPages()
                     + " pages; its limit is " + cap);
         }
-        VmoMemory m = new VmoMemory(new MemoryLimits(declared.initialPages(), cap), image, budget);
+        if (origin != null && origin.pages() > cap) {
+            throw new MemoryLimitExceeded("the snapshot has " + origin.pages() + " pages; the limit is " + cap);
+        }
+        MemoryLimits capped = new MemoryLimits(declared.initialPages(), cap);
+        VmoMemory m = origin != null ? new VmoMemory(capped, origin, budget) : new VmoMemory(capped, image, budget);
         memory = m;
         return m;
     }
@@ -51,6 +63,17 @@ final class VmoProcessMemory implements ProcessMemory {
     @Override
     public void mapSpan(int address, Span span) {
         memory.mapOver(address, span.vmo(), span.offset(), span.mappedBytes(), span.writable());
+        spans.put(address, span);
+    }
+
+    @Override
+    public Map<Integer, Span> spans() {
+        return Map.copyOf(spans);
+    }
+
+    @Override
+    public MemorySnapshot snapshot(MemoryBudget budget) {
+        return memory.snapshot(budget);
     }
 
     @Override

@@ -1,0 +1,168 @@
+package dev.hermetic.host;
+
+import com.dylibso.chicory.runtime.Instance;
+import dev.hermetic.hooks.CList;
+import dev.hermetic.hooks.HookGate;
+import dev.hermetic.host.internal.InstanceState;
+import dev.hermetic.host.internal.MemorySnapshot;
+import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.vmo.MemoryBudget;
+import dev.hermetic.vmo.Vmo;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A warm process frozen for cloning: the zygote. Its memory is a set of copy-on-write VMO
+ * children that nothing writes; each {@link #spawn} maps children of those into a new address
+ * space, builds an instance of the engine's compiled code with the warm globals and tables,
+ * and returns a process ready for {@code engine_start}. Clones share pages until they write
+ * them and are isolated from each other and from the snapshot. Thread-safe: spawn from any
+ * thread. Close it when no more clones will be spawned; running clones keep their pages.
+ *
+ * <pre>{@code
+ * try (Snapshot zygote = engine.snapshot()) {          // runs engine_init once
+ *     ProcessResult r = zygote.spawn().start(input, output).await();
+ * }
+ * }</pre>
+ */
+public final class Snapshot implements AutoCloseable {
+    /** The engine the warm process ran; clones run its compiled code. */
+    private final Engine engine;
+    /** Globals, tables and dropped segments of the warm instance. */
+    private final InstanceState state;
+    /** The frozen linear memory; closed with the snapshot. */
+    private final MemorySnapshot memory;
+    /** The krefs the warm process held, in the order it was given them; every clone gets the same references. */
+    private final List<String> krefs;
+    /** Each VMO a warm-up span mapped, to the frozen copy-on-write clone of the range it mapped. */
+    private final Map<Vmo, Vmo> clonedVmos;
+    /** Set once by {@link #close}; no spawn after it. Guarded by {@code this}. */
+    private boolean closed;
+    /**
+     * Clones spawned whose memory is not made yet: the frozen pages stay open until this is 0,
+     * even after {@link #close}. Guarded by {@code this}.
+     */
+    private int unbuiltClones;
+
+    private Snapshot(Engine engine, InstanceState state, MemorySnapshot memory,
+            List<String> krefs, Map<Vmo, Vmo> clonedVmos) {
+        this.engine = engine;
+        this.state = state;
+        this.memory = memory;
+        this.krefs = krefs;
+        this.clonedVmos = clonedVmos;
+    }
+
+    /** Takes the snapshot on the warm process's thread, between the warm-up and the process's end. */
+    static Snapshot take(Engine engine, Instance instance, ProcessMemory processMemory, HookGate gate) {
+        InstanceState state = InstanceState.capture(instance);
+        MemorySnapshot frozen = processMemory.snapshot(MemoryBudget.unlimited());
+        Map<Vmo, Vmo> cloned = new IdentityHashMap<>();
+        processMemory.spans().forEach((address, span) -> frozen.regions().stream()
+                .filter(r -> r.address() == Integer.toUnsignedLong(address))
+                .findFirst()
+                .ifPresent(r -> cloned.put(span.vmo(), r.vmo())));
+        return new Snapshot(engine, state, frozen, gate.clist().krefs(), cloned);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** A clone with the host's default limits, granted no hooks, not yet started. */
+    public EngineProcess spawn() {
+        return spawn(engine.host().defaultLimits());
+    }
+
+    /**
+     * A clone with {@code limits}, granted the named hooks, not yet started. The references the
+     * warm process was handed are in its c-list under the same names.
+     *
+     * @throws ProcessStateException if the snapshot is closed
+     */
+    public EngineProcess spawn(Limits limits, String... grantedHooks) {
+        synchronized (this) {
+            if (closed) {
+                throw new ProcessStateException("the snapshot is closed");
+            }
+            unbuiltClones++;
+        }
+        try {
+            return new EngineProcess(engine, limits, Set.of(grantedHooks), this);
+        } catch (RuntimeException e) {
+            cloneBuilt();
+            throw e;
+        }
+    }
+
+    /** The frozen clone of the range a warm-up span mapped of {@code original}, if one did. */
+    public Optional<Vmo> clonedVmo(Vmo original) {
+        return Optional.ofNullable(clonedVmos.get(original));
+    }
+
+    /** The memory's size in Wasm pages when it was frozen. */
+    public int memoryPages() {
+        return memory.pages();
+    }
+
+    /** Bytes of pages the snapshot holds; clones add only the pages they write. */
+    public long committedBytes() {
+        return memory.committedBytes();
+    }
+
+    /**
+     * No more spawns. The frozen pages are released once every clone spawned so far has been
+     * started and built (a clone never started keeps them until it is garbage); clones keep
+     * the pages they share.
+     */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            if (unbuiltClones == 0) {
+                memory.close();
+            }
+        }
+    }
+
+    /** The frozen memory; valid for a clone until it calls {@link #cloneBuilt}. */
+    MemorySnapshot memory() {
+        return memory;
+    }
+
+    /** A clone spawned from this snapshot has made its memory, or failed to. */
+    synchronized void cloneBuilt() {
+        unbuiltClones--;
+        if (closed && unbuiltClones == 0) {
+            memory.close();
+        }
+    }
+
+    InstanceState state() {
+        return state;
+    }
+
+    /** Builds a clone's instance over {@code processMemory}, already made from {@link #memory}: no engine code runs. */
+    Instance instantiate(ProcessMemory processMemory, HookGate gate) {
+        // The engine's instance module has no start section: a clone must not run it again.
+        Instance instance = Instance.builder(engine.instanceModule())
+                .withImportValues(engine.imports(gate))
+                .withMachineFactory(engine.machineFactory())
+                .withMemoryFactory(processMemory::create)
+                .withGlobalFactory(state.globalFactory())
+                .withStart(false)
+                .build();
+        state.restoreInto(instance);
+        return instance;
+    }
+
+    /** Gives a clone's c-list the warm process's references, under the same names. */
+    void restoreReferences(CList clist) {
+        for (String kref : krefs) {
+            clist.exportToEngine(kref);
+        }
+    }
+}
