@@ -1,0 +1,151 @@
+package dev.hermetic.host;
+
+import com.dylibso.chicory.runtime.Instance;
+import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.vmo.Vmo;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The zygote's targets, measured in one run on one engine (classifier by default: its
+ * {@code engine_init} compiles 320 regexes). Prints two tables:
+ *
+ * <ol>
+ *   <li>time to an instance ready for {@code engine_start}: fresh instantiate (compiled module
+ *       cached, memory image mapped copy-on-write, {@code _initialize} run), fresh instantiate
+ *       plus {@code engine_init}, and spawn from a snapshot; medians on the calling thread, and
+ *       the ratios;
+ *   <li>memory of N live clones that each ran {@code engine_start} once: the snapshot's committed
+ *       bytes, the pages the clones wrote, and the JVM heap they hold.
+ * </ol>
+ *
+ * It lives in this package because it times the steps before a process's thread starts.
+ *
+ * <pre>mvn -B -q install -DskipTests
+ * mvn -B -q -pl host dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
+ * java -XX:-DontCompileHugeMethods -cp "host/target/test-classes:host/target/classes:$(cat host/cp.txt)" \
+ *     dev.hermetic.host.ZygoteBench [engine] [clones]</pre>
+ */
+public final class ZygoteBench {
+    private ZygoteBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "classifier";
+        int clones = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        Limits limits = Limits.builder().withDeadline(Duration.ofMinutes(5)).build();
+        try (Host host = Host.builder().withDefaultLimits(limits).build()) {
+            Engine engine = host.load(name, Fixtures.engine(name));
+            boolean hasInit = EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent();
+            long t0 = System.nanoTime();
+            Snapshot zygote = engine.snapshot();
+            long snapshotNanos = System.nanoTime() - t0;
+
+            long[] fresh = time(200, () -> freshInstance(engine, limits, false));
+            long[] freshInit = time(hasInit ? 3 : 200, () -> freshInstance(engine, limits, true));
+            long[] spawn = time(2000, () -> clone(zygote, limits));
+            System.out.printf("engine %s, compiled; snapshot taken in %.1f ms (warm-up included)%n%n", name, snapshotNanos / 1e6);
+            System.out.printf("%-40s %8s %14s %10s%n", "to an instance ready for engine_start", "runs", "median us", "vs spawn");
+            row("fresh instantiate", fresh, spawn);
+            row("fresh instantiate + engine_init", freshInit, spawn);
+            row("spawn from snapshot", spawn, spawn);
+
+            memory(engine, zygote, limits, clones);
+            zygote.close();
+        }
+    }
+
+    private static void row(String what, long[] nanos, long[] spawn) {
+        System.out.printf("%-40s %8d %14.1f %9.0fx%n", what, nanos.length, median(nanos) / 1e3,
+                (double) median(nanos) / median(spawn));
+    }
+
+    /** A fresh instance as a process gets one, released afterwards; with engine_init when asked. */
+    private static void freshInstance(Engine engine, Limits limits, boolean init) {
+        ProcessMemory memory = engine.host().newMemory(engine, limits);
+        try {
+            Instance instance = engine.instantiate(memory, null);
+            if (engine.hasInitialize()) {
+                instance.export(EngineChecker.INITIALIZE).apply();
+            }
+            if (init && EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent()) {
+                instance.export(EngineChecker.ENGINE_INIT).apply();
+            }
+        } finally {
+            memory.release();
+        }
+    }
+
+    /** A clone's instance, released afterwards. */
+    private static void clone(Snapshot zygote, Limits limits) {
+        ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote.memory(), limits);
+        try {
+            zygote.instantiate(memory, null);
+        } finally {
+            memory.release();
+        }
+    }
+
+    private static void memory(Engine engine, Snapshot zygote, Limits limits, int count) {
+        System.gc();
+        long heapBefore = usedHeap();
+        List<Instance> live = new ArrayList<>(count);
+        List<ProcessMemory> memories = new ArrayList<>(count);
+        byte[] line = "ERROR disk full on /dev/sda1\n".getBytes(StandardCharsets.UTF_8);
+        Vmo input = Vmo.create(4096);
+        input.write(line, 0);
+        EngineProcess unused = engine.newProcess(limits);
+        for (int i = 0; i < count; i++) {
+            ProcessMemory memory = engine.host().newCloneMemory(zygote.memory(), limits);
+            Instance instance = zygote.instantiate(memory, null);
+            if (engine.startParameters().size() == 4) {
+                Vmo output = Vmo.create(4096);
+                unused.warmInstance(instance, memory).call(EngineChecker.ENGINE_START,
+                        Span.readOnly(input, 0, line.length), Span.writable(output, 0, 4096));
+            }
+            live.add(instance);
+            memories.add(memory);
+        }
+        System.gc();
+        long heapAfter = usedHeap();
+        long written = memories.stream().mapToLong(ProcessMemory::committedBytes).sum();
+        long snapshot = zygote.committedBytes();
+        System.out.printf("%n%d live clones, each after one engine_start%n", count);
+        System.out.printf("%-44s %12.1f MiB%n", "snapshot's committed pages (shared)", snapshot / 1048576.0);
+        System.out.printf("%-44s %12.1f MiB (%.1f KiB per clone)%n", "pages the clones wrote (committed)",
+                written / 1048576.0, written / 1024.0 / count);
+        System.out.printf("%-44s %12.1f MiB%n", "committed in all", (snapshot + written) / 1048576.0);
+        System.out.printf("%-44s %12.1f MiB%n", "if every clone had its own copy", (double) snapshot * count / 1048576.0);
+        System.out.printf("%-44s %12.1f MiB (%.1f KiB per clone)%n", "JVM heap held by the live clones",
+                (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / count);
+        memories.forEach(ProcessMemory::release);
+        live.clear();
+    }
+
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long[] time(int runs, Runnable op) {
+        for (int i = 0; i < Math.min(runs, 50); i++) {
+            op.run();
+        }
+        long[] nanos = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            op.run();
+            nanos[i] = System.nanoTime() - t;
+        }
+        return nanos;
+    }
+
+    private static long median(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
