@@ -82,7 +82,7 @@ public final class ZygoteBench {
 
     /** A clone's instance, released afterwards. */
     private static void clone(Snapshot zygote, Limits limits) {
-        ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote.memory(), limits);
+        ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote, limits);
         try {
             zygote.instantiate(memory, null);
         } finally {
@@ -100,7 +100,7 @@ public final class ZygoteBench {
         input.write(line, 0);
         EngineProcess unused = engine.newProcess(limits);
         for (int i = 0; i < count; i++) {
-            ProcessMemory memory = engine.host().newCloneMemory(zygote.memory(), limits);
+            ProcessMemory memory = engine.host().newCloneMemory(zygote, limits);
             Instance instance = zygote.instantiate(memory, null);
             if (engine.startParameters().size() == 4) {
                 Vmo output = Vmo.create(4096);
