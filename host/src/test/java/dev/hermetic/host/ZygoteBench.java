@@ -48,7 +48,8 @@ public final class ZygoteBench {
             long[] fresh = time(200, () -> freshInstance(engine, limits, false));
             long[] freshInit = time(hasInit ? 3 : 200, () -> freshInstance(engine, limits, true));
             long[] spawn = time(2000, () -> clone(zygote, limits));
-            System.out.printf("engine %s, compiled; snapshot taken in %.1f ms (warm-up included)%n%n", name, snapshotNanos / 1e6);
+            System.out.printf("engine %s, compiled; snapshot taken in %.1f ms (warm-up included): %d pages in %d mapping(s)%n%n",
+                    name, snapshotNanos / 1e6, zygote.memoryPages(), zygote.memory().regions().size());
             System.out.printf("%-40s %8s %14s %10s%n", "to an instance ready for engine_start", "runs", "median us", "vs spawn");
             row("fresh instantiate", fresh, spawn);
             row("fresh instantiate + engine_init", freshInit, spawn);

@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code hermetic}: run an engine on a file, or inspect one. Results go to stdout, diagnostics to
+ * {@code hermetic}: run an engine on a file, inspect one, or write a pre-initialized snapshot of one. Results go to stdout, diagnostics to
  * stderr. Exit codes: 0 success, 1 failure (engine refused, trapped, killed, or returned a
  * negative status), 2 bad usage, and an engine's own {@code process_exit} code passed through.
  */
@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "hermetic 0.1.0",
         description = "Runs untrusted WebAssembly engines hermetically.",
-        subcommands = {RunCommand.class, InspectCommand.class})
+        subcommands = {RunCommand.class, InspectCommand.class, SnapshotCommand.class})
 public final class HermeticCli implements Runnable {
 
     @CommandLine.Spec
@@ -40,6 +40,6 @@ public final class HermeticCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run or inspect");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, inspect or snapshot");
     }
 }

@@ -9,6 +9,7 @@ import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import dev.hermetic.host.Span;
 import dev.hermetic.vmo.MapEntry;
 import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.vmo.PageFaultException;
@@ -91,7 +92,8 @@ public final class VmoMemory implements Memory {
             for (MemorySnapshot.Region r : snapshot.regions()) {
                 Vmo child = r.vmo().createChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, r.length(), budget);
                 owned.add(child);
-                root.map(r.perms() | Vmar.SPECIFIC, r.address(), child, 0, r.length());
+                // Spans come after the memory's own region and are mapped over it.
+                root.map(r.perms() | Vmar.SPECIFIC_OVERWRITE, r.address(), child, 0, r.length());
             }
         } catch (RuntimeException e) {
             release();
@@ -101,22 +103,59 @@ public final class VmoMemory implements Memory {
 
     /**
      * Freezes this memory for cloning: a copy-on-write child of every mapping (RFC-0013), each
-     * charged to {@code budget}. The memory stays usable; nothing is copied.
+     * charged to {@code budget}. The memory stays usable. When the memory's own pages span more
+     * than one mapping (every {@code memory.grow} adds one), their committed pages are then
+     * copied into one VMO, once, so that a clone maps one child instead of hundreds; mapped
+     * spans stay regions of their own.
      */
     public MemorySnapshot snapshot(MemoryBudget budget) {
-        List<MemorySnapshot.Region> regions = new ArrayList<>();
+        java.util.Set<Long> ownKoids = new java.util.HashSet<>();
+        owned.forEach(v -> ownKoids.add(v.koid()));
+        List<MemorySnapshot.Region> own = new ArrayList<>();
+        List<MemorySnapshot.Region> spans = new ArrayList<>();
         try {
             for (MapEntry e : root.maps()) {
                 if (e.type() == MapEntry.Type.MAPPING) {
                     Vmo frozen = root.createVmoChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, e.base(), e.size(), budget);
-                    regions.add(new MemorySnapshot.Region(e.base(), e.size(), e.perms(), frozen));
+                    (ownKoids.contains(e.vmoKoid()) ? own : spans)
+                            .add(new MemorySnapshot.Region(e.base(), e.size(), e.perms(), frozen));
                 }
             }
+            List<MemorySnapshot.Region> regions = new ArrayList<>(own.size() <= 1 ? own : List.of(merge(own, budget)));
+            regions.addAll(spans);
+            return new MemorySnapshot(pages, regions);
         } catch (RuntimeException ex) {
-            regions.forEach(r -> r.vmo().close());
+            own.forEach(r -> r.vmo().close());
+            spans.forEach(r -> r.vmo().close());
             throw ex;
         }
-        return new MemorySnapshot(pages, regions);
+    }
+
+    /** One VMO holding the non-zero pages of the memory's own regions, which it closes. */
+    private MemorySnapshot.Region merge(List<MemorySnapshot.Region> own, MemoryBudget budget) {
+        long bytes = (long) pages * WASM_PAGE;
+        Vmo merged = Vmo.builder(bytes).withName("snapshot").withBudget(budget).build();
+        byte[] page = new byte[Span.PAGE_SIZE];
+        for (MemorySnapshot.Region r : own) {
+            for (long off = 0; off < r.length() && r.address() + off < bytes; off += page.length) {
+                r.vmo().read(page, off);
+                if (!allZero(page)) {
+                    merged.write(page, r.address() + off);
+                }
+            }
+        }
+        own.forEach(r -> r.vmo().close());
+        own.clear();
+        return new MemorySnapshot.Region(0, bytes, Vmar.PERM_READ | Vmar.PERM_WRITE, merged);
+    }
+
+    private static boolean allZero(byte[] page) {
+        for (byte b : page) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Maps zero pages over Wasm pages [from, from + count); zero pages commit nothing. */
