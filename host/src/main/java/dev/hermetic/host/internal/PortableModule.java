@@ -111,22 +111,50 @@ public final class PortableModule {
             }
             runs.add(new int[] {start, end});
         }
-        for (long gap = MERGE_GAP * 2L; runs.size() > MAX_DATA_SEGMENTS; gap *= 2) {
-            List<int[]> merged = new ArrayList<>();
-            int[] current = runs.get(0);
-            for (int r = 1; r < runs.size(); r++) {
-                int[] next = runs.get(r);
-                if (next[0] - current[1] < gap) {
-                    current = new int[] {current[0], next[1]};
-                } else {
-                    merged.add(current);
-                    current = next;
-                }
-            }
-            merged.add(current);
-            runs = merged;
+        return runs.size() <= MAX_DATA_SEGMENTS ? runs : mergeSmallestGaps(runs, MAX_DATA_SEGMENTS);
+    }
+
+    /**
+     * {@code runs} merged into {@code limit} runs by filling the smallest gaps between them:
+     * keeping the {@code limit - 1} largest gaps as the boundaries writes the fewest zeros.
+     */
+    static List<int[]> mergeSmallestGaps(List<int[]> runs, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit " + limit);
         }
-        return runs;
+        if (runs.size() <= limit) {
+            return runs;
+        }
+        if (limit == 1) {
+            return List.of(new int[] {runs.get(0)[0], runs.get(runs.size() - 1)[1]});
+        }
+        int[] gaps = new int[runs.size() - 1];
+        for (int r = 1; r < runs.size(); r++) {
+            gaps[r - 1] = runs.get(r)[0] - runs.get(r - 1)[1];
+        }
+        int[] sorted = gaps.clone();
+        java.util.Arrays.sort(sorted);
+        // Gaps above the threshold split; of those equal to it, only as many as still fit.
+        int threshold = sorted[sorted.length - (limit - 1)];
+        int splitsAbove = 0;
+        for (int g : gaps) {
+            splitsAbove += g > threshold ? 1 : 0;
+        }
+        int equalSplits = limit - 1 - splitsAbove;
+        List<int[]> merged = new ArrayList<>(limit);
+        int[] current = runs.get(0);
+        for (int r = 1; r < runs.size(); r++) {
+            int gap = gaps[r - 1];
+            boolean split = gap > threshold || (gap == threshold && equalSplits-- > 0);
+            if (split) {
+                merged.add(current);
+                current = runs.get(r);
+            } else {
+                current = new int[] {current[0], runs.get(r)[1]};
+            }
+        }
+        merged.add(current);
+        return merged;
     }
 
     /** One rewrite: the inputs, and what the sections read so far tell the later ones. */

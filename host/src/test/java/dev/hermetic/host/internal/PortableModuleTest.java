@@ -267,6 +267,21 @@ class PortableModuleTest {
     }
 
     @Test
+    void overTheSegmentLimitTheSmallestGapsAreFilledFirst() {
+        // Gaps: 40, 10, 30, 10, 50
+        List<int[]> runs = List.of(new int[] {0, 10}, new int[] {50, 60}, new int[] {70, 80}, new int[] {110, 120},
+                new int[] {130, 140}, new int[] {190, 200});
+        assertThat(PortableModule.mergeSmallestGaps(runs, 3))
+                .containsExactly(new int[] {0, 10}, new int[] {50, 140}, new int[] {190, 200});
+        assertThat(PortableModule.mergeSmallestGaps(runs, 4)).containsExactly(new int[] {0, 10},
+                new int[] {50, 80}, new int[] {110, 140}, new int[] {190, 200});
+        // Of two equal gaps only one can stay a boundary.
+        assertThat(PortableModule.mergeSmallestGaps(runs, 5)).hasSize(5);
+        assertThat(PortableModule.mergeSmallestGaps(runs, 1)).containsExactly(new int[] {0, 200});
+        assertThat(PortableModule.mergeSmallestGaps(runs, 6)).isEqualTo(runs);
+    }
+
+    @Test
     void stateThatDoesNotFitTheModuleIsRefused() {
         byte[] original = Fixtures.wasm("portable-memory");
         InstanceState state = InstanceState.capture(WarmInstances.instantiate(Parser.parse(original), false));
