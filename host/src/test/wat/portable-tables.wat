@@ -1,6 +1,7 @@
 ;; wat2wasm-flags: --enable-extended-const
 ;; Tables changed by engine_init: grown, entries nulled and set, a second funcref table and an
-;; externref table. A pre-initialized module must hold the same entries, nulls included.
+;; externref table, segments of expressions, a dropped externref segment. A pre-initialized
+;; module must hold the same entries, nulls included.
 (module
   (type $r (func (result i64)))
   (memory (export "memory") 1)
@@ -10,6 +11,9 @@
   (elem (table $t) (i32.const 0) func $f0 $f1 $f2 $f3)
   (elem (table $v) (i32.const 2) func $f2)
   (elem declare func $f4)
+  (elem (table $v) (i32.const 1) funcref (ref.null func))
+  (elem $pexpr funcref (ref.func $f1) (ref.null func))
+  (elem $pext externref (ref.null extern))
   (func $f0 (result i64) (i64.const 100))
   (func $f1 (result i64) (i64.const 101))
   (func $f2 (result i64) (i64.const 102))
@@ -20,7 +24,17 @@
     (table.set $t (i32.const 1) (ref.null func))
     (table.set $t (i32.const 5) (ref.func $f4))
     (table.set $v (i32.const 0) (table.get $t (i32.const 3)))
-    (drop (table.grow $u (ref.null extern) (i32.const 1))))
+    (drop (table.grow $u (ref.null extern) (i32.const 1)))
+    (elem.drop $pext))
+  (func (export "get_init_v") (result i64)
+    (table.init $v $pexpr (i32.const 0) (i32.const 0) (i32.const 2))
+    (call_indirect $v (type $r) (i32.const 0)))
+  (func (export "get_init_v_null") (result i64)
+    (table.init $v $pexpr (i32.const 0) (i32.const 0) (i32.const 2))
+    (i64.extend_i32_u (ref.is_null (table.get $v (i32.const 1)))))
+  (func (export "get_init_u") (result i64)
+    (table.init $u $pext (i32.const 0) (i32.const 0) (i32.const 1))
+    (i64.const 9))
   (func (export "get_size_t") (result i64) (i64.extend_i32_u (table.size $t)))
   (func (export "get_size_u") (result i64) (i64.extend_i32_u (table.size $u)))
   (func (export "get_size_v") (result i64) (i64.extend_i32_u (table.size $v)))

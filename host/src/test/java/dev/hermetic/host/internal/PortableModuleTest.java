@@ -148,6 +148,9 @@ class PortableModuleTest {
         assertThat(call(portable, "get_v", 0)).isEqualTo(Outcome.value(103));
         assertThat(call(portable, "get_v", 1)).isEqualTo(Outcome.value(-1));
         assertThat(call(portable, "get_v", 2)).isEqualTo(Outcome.value(102));
+        assertThat(call(portable, "get_init_v")).isEqualTo(Outcome.value(101));
+        assertThat(call(portable, "get_init_v_null")).isEqualTo(Outcome.value(1));
+        assertThat(call(portable, "get_init_u")).isEqualTo(Outcome.trap());
         WasmModule module = Parser.parse(portable);
         assertThat(module.tableSection().getTable(0).limits().min()).isEqualTo(7);
         assertThat(module.tableSection().getTable(0).limits().max()).isEqualTo(10);
@@ -335,6 +338,39 @@ class PortableModuleTest {
                     .as(Arrays.toString(wasm)).isInstanceOf(EngineFormatException.class)
                     .hasMessageMatching("(?s).*(malformed|not a WebAssembly).*");
         }
+    }
+
+    @Test
+    void corruptedModulesFailOnlyWithTheDocumentedExceptions() {
+        long seed = Fixtures.seed();
+        Random random = new Random(seed);
+        int written = 0;
+        for (String fixture : List.of("portable-globals", "portable-tables", "portable-segments")) {
+            byte[] original = Fixtures.wasm(fixture);
+            Snapshot warm = WarmInstances.snapshot(WarmInstances.warm(original, false));
+            for (int round = 0; round < 400; round++) {
+                byte[] corrupt = original.clone();
+                int edits = 1 + random.nextInt(3);
+                for (int e = 0; e < edits; e++) {
+                    corrupt[8 + random.nextInt(corrupt.length - 8)] = (byte) random.nextInt(256);
+                }
+                if (random.nextInt(4) == 0) {
+                    corrupt = Arrays.copyOf(corrupt, 8 + random.nextInt(corrupt.length - 8));
+                }
+                byte[] input = corrupt;
+                try {
+                    byte[] out = warm.write(input);
+                    assertThat(out).isNotEmpty();
+                    written++;
+                } catch (EngineFormatException | IllegalArgumentException expected) {
+                    assertThat(expected.getMessage()).isNotBlank();
+                } catch (RuntimeException e) {
+                    throw new AssertionError("seed " + seed + ", " + fixture + " round " + round, e);
+                }
+            }
+        }
+        // Most corruptions hit code or names, which the writer copies as they are.
+        assertThat(written).as("seed %d", seed).isPositive();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
