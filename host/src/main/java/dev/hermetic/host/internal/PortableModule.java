@@ -6,7 +6,11 @@ import dev.hermetic.host.internal.wasm.Sections;
 import dev.hermetic.host.internal.wasm.Sections.Section;
 import dev.hermetic.host.internal.wasm.WasmReader;
 import dev.hermetic.host.internal.wasm.WasmWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -92,9 +96,7 @@ public final class PortableModule {
         int n = memory.length;
         int i = 0;
         while (true) {
-            while (i < n && memory[i] == 0) {
-                i++;
-            }
+            i = skipZeros(memory, i);
             if (i == n) {
                 break;
             }
@@ -112,6 +114,23 @@ public final class PortableModule {
             runs.add(new int[] {start, end});
         }
         return runs.size() <= MAX_DATA_SEGMENTS ? runs : mergeSmallestGaps(runs, MAX_DATA_SEGMENTS);
+    }
+
+    /** Reads memory eight bytes at a time where it is zero: most of a warm memory is. */
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The first index at or after {@code from} whose byte is not zero, or {@code memory.length}. */
+    static int skipZeros(byte[] memory, int from) {
+        int i = from;
+        int n = memory.length;
+        while (i + 8 <= n && (long) LONGS.get(memory, i) == 0) {
+            i += 8;
+        }
+        while (i < n && memory[i] == 0) {
+            i++;
+        }
+        return i;
     }
 
     /**
@@ -133,7 +152,7 @@ public final class PortableModule {
             gaps[r - 1] = runs.get(r)[0] - runs.get(r - 1)[1];
         }
         int[] sorted = gaps.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         // Gaps above the threshold split; of those equal to it, only as many as still fit.
         int threshold = sorted[sorted.length - (limit - 1)];
         int splitsAbove = 0;
@@ -405,8 +424,7 @@ public final class PortableModule {
                 }
             }
             end(in, "export");
-            WasmWriter out = new WasmWriter().u32(kept);
-            return out.bytes(body.toByteArray()).toByteArray();
+            return new WasmWriter(body.size() + 5).u32(kept).bytes(body).toByteArray();
         }
 
         private byte[] elements(byte[] payload) {
@@ -511,8 +529,8 @@ public final class PortableModule {
                 }
                 segments++;
             }
-            body.bytes(active.toByteArray());
-            return new WasmWriter().u32(segments).bytes(body.toByteArray()).toByteArray();
+            body.bytes(active);
+            return new WasmWriter(body.size() + 5).u32(segments).bytes(body).toByteArray();
         }
 
         private byte[] data(byte[] payload) {
@@ -544,12 +562,18 @@ public final class PortableModule {
             }
             end(in, "data");
             List<int[]> runs = dataRuns(memory);
+            long size = body.size();
             for (int[] run : runs) {
-                body.u8(0).u8(ConstExpr.I32_CONST).s32(run[0]).u8(ConstExpr.END);
-                body.vector(memory, run[0], run[1] - run[0]);
+                size += 16 + run[1] - run[0];
+            }
+            WasmWriter out = new WasmWriter((int) Math.min(size + 8, Integer.MAX_VALUE - 8));
+            out.u32(n + runs.size()).bytes(body);
+            for (int[] run : runs) {
+                out.u8(0).u8(ConstExpr.I32_CONST).s32(run[0]).u8(ConstExpr.END);
+                out.vector(memory, run[0], run[1] - run[0]);
             }
             dataSegments = n + runs.size();
-            return new WasmWriter().u32(dataSegments).bytes(body.toByteArray()).toByteArray();
+            return out.toByteArray();
         }
 
         private static void end(WasmReader in, String section) {

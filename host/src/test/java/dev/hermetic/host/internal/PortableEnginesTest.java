@@ -61,7 +61,9 @@ class PortableEnginesTest {
         byte[] original = Engines.bytes(engine);
         Instance warm = WarmInstances.warm(original, true);
         Snapshot snapshot = WarmInstances.snapshot(warm);
+        long writeStart = System.nanoTime();
         byte[] portable = snapshot.write(original);
+        long writeNanos = System.nanoTime() - writeStart;
         WasmModule module = Parser.parse(portable);
         assertThat(WarmInstances.exportNames(module)).doesNotContain("engine_init", "_initialize")
                 .contains("engine_start", "memory", "hermetic_span_window");
@@ -85,9 +87,9 @@ class PortableEnginesTest {
         for (byte b : snapshot.memory()) {
             nonZero += b != 0 ? 1 : 0;
         }
-        System.out.printf("%s: original %d bytes, pre-initialized %d bytes; %d pages, %d non-zero bytes,"
-                + " %d data segments%n", engine, original.length, portable.length, snapshot.pages(), nonZero,
-                module.dataSection().dataSegmentCount());
+        System.out.printf("%s: original %d bytes, pre-initialized %d bytes written in %d ms; %d pages,"
+                + " %d non-zero bytes, %d data segments%n", engine, original.length, portable.length,
+                writeNanos / 1_000_000, snapshot.pages(), nonZero, module.dataSection().dataSegmentCount());
 
         assumeTrue(NodeRunner.available(), NodeRunner.MISSING);
         Path originalFile = dir.resolve(engine + ".wasm");

@@ -255,6 +255,21 @@ class PortableModuleTest {
     }
 
     @Test
+    void zerosAreSkippedToTheFirstNonZeroByteAtAnyAlignment() {
+        for (int len = 0; len < 40; len++) {
+            for (int at = 0; at <= len; at++) {
+                byte[] memory = new byte[len];
+                if (at < len) {
+                    memory[at] = 5;
+                }
+                for (int from = 0; from <= at; from++) {
+                    assertThat(PortableModule.skipZeros(memory, from)).isEqualTo(at);
+                }
+            }
+        }
+    }
+
+    @Test
     void manyScatteredBytesMergeIntoABoundedNumberOfSegments() {
         byte[] memory = new byte[64 * Memory.PAGE_SIZE];
         for (int i = 0; i < memory.length; i += 100) {

@@ -79,7 +79,11 @@ public final class Sections {
 
     /** The binary made of the header and {@code sections}, in list order. */
     public static byte[] encode(List<Section> sections) {
-        WasmWriter out = new WasmWriter();
+        long size = HEADER.length;
+        for (Section s : sections) {
+            size += 6L + s.payload().length;
+        }
+        WasmWriter out = new WasmWriter((int) Math.min(size, Integer.MAX_VALUE - 8));
         out.bytes(HEADER);
         for (Section s : sections) {
             out.u8(s.id());

@@ -6,10 +6,19 @@ import java.util.Arrays;
 public final class WasmWriter {
 
     /** The written bytes are {@code buffer[0, size)}. */
-    private byte[] buffer = new byte[64];
+    private byte[] buffer;
 
     /** How many bytes are written; {@code size <= buffer.length}. */
     private int size;
+
+    public WasmWriter() {
+        this(64);
+    }
+
+    /** A writer with room for {@code capacity} bytes before it grows. */
+    public WasmWriter(int capacity) {
+        buffer = new byte[Math.max(16, capacity)];
+    }
 
     public int size() {
         return size;
@@ -44,6 +53,11 @@ public final class WasmWriter {
         System.arraycopy(b, offset, buffer, size, length);
         size += length;
         return this;
+    }
+
+    /** Everything {@code other} wrote so far. */
+    public WasmWriter bytes(WasmWriter other) {
+        return bytes(other.buffer, 0, other.size);
     }
 
     /** An unsigned LEB128 number; {@code value} is taken as an unsigned 32-bit number. */
