@@ -116,6 +116,22 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /**
+     * The warm instance as a standalone pre-initialized module, as Wizer writes one: the frozen
+     * memory as data segments, globals' warm values as their initializers, tables as element
+     * segments, no start function, and no {@code engine_init} or {@code _initialize} export.
+     * Any Wasm runtime runs it; nothing needs to run before {@code engine_start}.
+     */
+    public byte[] toPortableModule() {
+        synchronized (this) {
+            if (closed) {
+                throw new ProcessStateException("the snapshot is closed");
+            }
+        }
+        return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
+                Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+    }
+
+    /**
      * No more spawns. The frozen pages are released once every clone spawned so far has been
      * started and built (a clone never started keeps them until it is garbage); clones keep
      * the pages they share.

@@ -127,4 +127,38 @@ class HermeticCliTest {
         assertThat(malformed.code()).isEqualTo(1);
         assertThat(malformed.err()).contains("not a valid WebAssembly module");
     }
+
+    @Test
+    void snapshotWritesAPreInitializedModuleThatRunsWithoutItsInit() throws IOException {
+        Path warm = dir.resolve("warm.wasm");
+        Run r = hermetic("snapshot", fixture("zygote-state").toString(), "--init", "engine_init", "-o", warm.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote " + warm, "2 memory pages");
+        try (dev.hermetic.host.Host host = dev.hermetic.host.Host.builder().build()) {
+            dev.hermetic.host.Engine engine = host.load(Files.readAllBytes(warm));
+            assertThat(engine.info().exports()).noneMatch(e -> e.startsWith("engine_init"));
+            long report = ((dev.hermetic.host.ProcessResult.Returned) engine.newProcess()
+                    .start(dev.hermetic.host.Value.i32(0)).await()).value().orElseThrow().bits();
+            // zygote-state's report after engine_init: g=100, cells 7 and 9, table slots 5 and 7,
+            // 2 pages, 'h' copied from the dropped segment, the start function run once.
+            assertThat(report).isEqualTo(100L | 7L << 8 | 9L << 16 | 5L << 24 | 7L << 32 | 2L << 40 | 'h' * (1L << 48) | 1L << 56);
+        }
+        // The warm module runs under the CLI like any engine: json canonicalizes after --init none.
+        Path warmJson = dir.resolve("json-warm.wasm");
+        assertThat(hermetic("snapshot", bundled("json").toString(), "--init", "none", "-o", warmJson.toString()).code()).isZero();
+        Path out = dir.resolve("out.json");
+        Run run = hermetic("run", warmJson.toString(), "--in", file("in.json", "{\"b\":1,\"a\":2}").toString(),
+                "--out", out.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(Files.readString(out)).isEqualTo("{\"a\":2,\"b\":1}");
+    }
+
+    @Test
+    void snapshotOfAnInitThatTrapsFailsWithTheReason() throws IOException {
+        Run r = hermetic("snapshot", fixture("hostile-unreachable").toString(), "--init", "engine_start",
+                "-o", dir.resolve("x.wasm").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("the warm-up did not finish", "Trapped");
+        assertThat(dir.resolve("x.wasm")).doesNotExist();
+    }
 }
