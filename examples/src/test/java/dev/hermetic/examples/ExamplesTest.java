@@ -57,4 +57,18 @@ class ExamplesTest {
         assertThat(results.get("hc-add")).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i32(40))));
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("hostile-loop", "the host keeps working");
     }
+
+    @Test
+    void aWarmPoolAnswersAsOneInstanceAndAsFreshInstancesDo() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        java.util.List<ServeFromWarmPool.Served> served =
+                ServeFromWarmPool.run(24, 1, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        java.util.List<String> clones = served.get(0).answers();
+        assertThat(clones).hasSize(24).allSatisfy(label -> assertThat(label).isNotBlank());
+        assertThat(served.get(1).answers()).isEqualTo(clones);
+        assertThat(served.get(2).answers()).isEqualTo(clones.subList(0, 1));
+        // Six distinct lines: the classifier tells at least some of them apart.
+        assertThat(new java.util.HashSet<>(clones.subList(0, 6))).hasSizeGreaterThan(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("a fresh clone of the warm snapshot", "requests/s");
+    }
 }
