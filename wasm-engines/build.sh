@@ -56,6 +56,13 @@ for src in "$here"/engines/c/hc-*.c; do
     -Wl,--no-entry -Wl,--stack-first -z stack-size=65536 -o "$out/$name.wasm" "$src"
 done
 
+# Hostile C engines, freestanding like the hc-* ones.
+for src in "$here"/engines/c/hostile-*.c; do
+  name=$(basename "$src" .c)
+  "$clang" --target=wasm32 -nostdlib -ffreestanding "${c_common[@]}" \
+    -Wl,--no-entry -Wl,--stack-first -z stack-size=65536 -o "$out/$name.wasm" "$src"
+done
+
 # C engines on wasi-libc as a plain library; the SDK's stubs answer every WASI call.
 for name in sha256 csv-stats; do
   "$clang" --target=wasm32-wasi -mexec-model=reactor "${c_common[@]}" \
