@@ -19,10 +19,6 @@
 
 #include <hermetic/engine.h>
 
-/* Statuses a hook call can return besides those engine.h defines (ABI.md lists them all). */
-#define HERMETIC_ERR_NO_RESOURCES (-3)
-#define HERMETIC_ERR_BAD_HANDLE (-11)
-
 /* Longest hook name in UTF-8 bytes. */
 #define HERMETIC_HOOK_MAX_NAME 256
 

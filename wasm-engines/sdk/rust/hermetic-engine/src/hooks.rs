@@ -1,7 +1,7 @@
 //! Named hook calls: the vDSO imports `hook_call` and `hook_result` (ABI.md, "Hook calls").
 //!
 //! ```ignore
-//! let args = br#"{"body":"#[\"$0.Alleged: Store\",\"colour\"]","slots":["d-1"]}"#;
+//! let args = br##"{"body":"#[\"$0.Alleged: Store\",\"colour\"]","slots":["d-1"]}"##;
 //! match hermetic_engine::hooks::call("store.get", args) {
 //!     Ok(result) => { /* result capdata JSON, e.g. {"body":"#\"blue\"","slots":[]} */ }
 //!     Err(HookError::NotFound) => { /* hook not granted to this process */ }
