@@ -11,7 +11,7 @@
 # fails otherwise (hostile-wasi-import is the one deliberate exception).
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")" && pwd)"
+here="$(cd "$(dirname "$0")" && pwd -P)"
 committed="$here/src/main/resources/dev/hermetic/engines"
 
 mode=build
@@ -56,6 +56,13 @@ for src in "$here"/engines/c/hc-*.c; do
     -Wl,--no-entry -Wl,--stack-first -z stack-size=65536 -o "$out/$name.wasm" "$src"
 done
 
+# Hostile C engines, freestanding like the hc-* ones.
+for src in "$here"/engines/c/hostile-*.c; do
+  name=$(basename "$src" .c)
+  "$clang" --target=wasm32 -nostdlib -ffreestanding "${c_common[@]}" \
+    -Wl,--no-entry -Wl,--stack-first -z stack-size=65536 -o "$out/$name.wasm" "$src"
+done
+
 # C engines on wasi-libc as a plain library; the SDK's stubs answer every WASI call.
 for name in sha256 csv-stats; do
   "$clang" --target=wasm32-wasi -mexec-model=reactor "${c_common[@]}" \
@@ -67,10 +74,26 @@ for src in "$here"/engines/wat/*.wat; do
   "$wat2wasm" -o "$out/$(basename "$src" .wat).wasm" "$src"
 done
 
-# Rust engines: one workspace, crates from Debian's registry, committed Cargo.lock.
+# Rust engines: one workspace rooted at wasm-engines/ (Cargo.toml), crates from Debian's
+# registry, committed Cargo.lock. The output must not depend on where the checkout lives:
+# cargo derives each crate's -C metadata (hence every symbol hash, hence function order and
+# size after LTO) from its package id, and a path crate's id holds its absolute path unless
+# the crate lies inside the workspace root. So every path dependency must stay under $here;
+# the remaining absolute paths (panic locations, build-script outputs) are remapped.
+for manifest in "$here"/Cargo.toml "$here"/rust/engines/*/Cargo.toml "$here"/sdk/rust/*/Cargo.toml; do
+  dir=$(dirname "$manifest")
+  while IFS= read -r dep; do
+    resolved=$(realpath -m "$dir/$dep")
+    case "$resolved/" in
+      "$here"/*) ;;
+      *) echo "build.sh: $manifest: path dependency $dep lies outside $here;" \
+              "the build would depend on the checkout's location" >&2; exit 1 ;;
+    esac
+  done < <(sed -n 's/.*path *= *"\([^"]*\)".*/\1/p' "$manifest")
+done
 target_dir="$work/cargo-target"
 (
-  cd "$here/rust"
+  cd "$here"
   RUSTC="$rustc" CARGO_TARGET_DIR="$target_dir" \
   RUSTFLAGS="--remap-path-prefix=$here=. --remap-path-prefix=/usr/share/cargo/registry=/registry --remap-path-prefix=$target_dir=/target" \
     "$cargo" build --quiet --offline --locked --release --target wasm32-unknown-unknown

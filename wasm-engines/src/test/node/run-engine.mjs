@@ -8,6 +8,11 @@
 //   node run-engine.mjs bench ENGINE.wasm OUT_CAP IN MIN_MILLIS
 //       one instance, engine_start repeated for at least MIN_MILLIS after a warm-up;
 //       prints "calls N nanos T"
+//   node run-engine.mjs kv ENGINE.wasm OUT_CAP STORE.json IN...
+//       as filter, for kv-lookup: the vdso also has hook_call and hook_result (the protocol of
+//       ABI.md, "Hook calls") answering hooks store.get and store.put over a fresh copy of
+//       STORE.json's {"ref": "d-1", "grants": [...], "entries": {...}} per input; prints
+//       "status N hook_call C hook_result R" per input
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const PAGE = 4096;
@@ -19,12 +24,103 @@ class ProcessExit extends Error {
   }
 }
 
-async function instantiate(module) {
+async function instantiate(module, hooks) {
   const imports = { vdso: { process_exit: (code) => { throw new ProcessExit(code); } } };
+  if (hooks) Object.assign(imports.vdso, hooks.imports);
   const instance = await WebAssembly.instantiate(module, imports);
   const exports = instance.exports;
+  if (hooks) hooks.memory = exports.memory;
   if (exports._initialize) exports._initialize();
   return exports;
+}
+
+// Zircon statuses a hook call returns (ABI.md).
+const INTERNAL = -1n, INVALID_ARGS = -10n, BAD_HANDLE = -11n, OUT_OF_RANGE = -14n;
+const BUFFER_TOO_SMALL = -15n, NOT_FOUND = -25n;
+
+// Smallcaps strings: one starting with a character in ! .. - carries a leading "!".
+const encodeString = (s) => (s.length > 0 && s[0] >= '!' && s[0] <= '-' ? '!' + s : s);
+const decodeString = (s) => {
+  if (typeof s !== 'string' || (s.length > 0 && s[0] >= '"' && s[0] <= '-')) throw new Error('not a string');
+  return s.startsWith('!') ? s.slice(1) : s;
+};
+
+// The hook-call side of a vdso with one store object, referenced by the engine as `ref`.
+function storeHooks({ ref, grants, entries }) {
+  const store = new Map(Object.entries(entries));
+  const hooks = {
+    memory: null,
+    pending: null,
+    calls: 0,
+    results: 0,
+    bytes(ptr, len) {
+      ptr >>>= 0;
+      len >>>= 0;
+      if (ptr + len > hooks.memory.buffer.byteLength) throw OUT_OF_RANGE;
+      return new Uint8Array(hooks.memory.buffer, ptr, len);
+    },
+    deliver(ptr, cap) {
+      const length = hooks.pending.length;
+      if (length <= cap) {
+        new Uint8Array(hooks.memory.buffer).set(hooks.pending, ptr);
+        hooks.pending = null;
+      }
+      return BigInt(length);
+    },
+    run(name, args) {
+      if (!grants.includes(name) || !(name === 'store.get' || name === 'store.put')) throw NOT_FOUND;
+      let capdata;
+      try {
+        capdata = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(args));
+      } catch {
+        throw INVALID_ARGS;
+      }
+      if (typeof capdata.body !== 'string' || !capdata.body.startsWith('#')) throw INVALID_ARGS;
+      if (!Array.isArray(capdata.slots) || capdata.slots.some((slot) => slot !== ref)) throw BAD_HANDLE;
+      try {
+        const [target, key, value] = JSON.parse(capdata.body.slice(1));
+        if (target !== '$0.Alleged: Store') throw new Error('not the store');
+        let result;
+        if (name === 'store.get') {
+          result = store.has(decodeString(key)) ? encodeString(store.get(decodeString(key))) : '#undefined';
+        } else {
+          store.set(decodeString(key), decodeString(value));
+          result = '#undefined';
+        }
+        return JSON.stringify({ body: '#' + JSON.stringify(result), slots: [] });
+      } catch {
+        throw INTERNAL;
+      }
+    },
+  };
+  hooks.imports = {
+    hook_call(namePtr, nameLen, capdataPtr, capdataLen, resultPtr, resultCap) {
+      hooks.calls++;
+      hooks.pending = null;
+      try {
+        hooks.bytes(resultPtr, resultCap);
+        const name = new TextDecoder('utf-8', { fatal: true }).decode(hooks.bytes(namePtr, nameLen));
+        const result = hooks.run(name, hooks.bytes(capdataPtr, capdataLen).slice());
+        hooks.pending = new TextEncoder().encode(result);
+        return hooks.deliver(resultPtr >>> 0, resultCap >>> 0);
+      } catch (status) {
+        if (typeof status !== 'bigint') throw status;
+        return status;
+      }
+    },
+    hook_result(resultPtr, resultCap) {
+      hooks.results++;
+      try {
+        hooks.bytes(resultPtr, resultCap);
+      } catch (status) {
+        return status;
+      }
+      if (hooks.pending === null) return NOT_FOUND;
+      if (hooks.pending.length > resultCap >>> 0) return BUFFER_TOO_SMALL;
+      return hooks.deliver(resultPtr >>> 0, resultCap >>> 0);
+    },
+  };
+  return hooks;
 }
 
 function place(exports, input, outCap) {
@@ -56,6 +152,20 @@ if (mode === 'filter') {
       console.log(`exit ${e.code}`);
     }
   }
+} else if (mode === 'kv') {
+  const [storePath, ...inputs] = rest;
+  const config = JSON.parse(readFileSync(storePath, 'utf8'));
+  for (const path of inputs) {
+    const hooks = storeHooks(config);
+    const exports = await instantiate(module, hooks);
+    const input = readFileSync(path);
+    const { base, out } = place(exports, input, outCap);
+    const status = exports.engine_start(base, input.length, out, outCap);
+    if (status >= 0n) {
+      writeFileSync(path + '.out', new Uint8Array(exports.memory.buffer, out, Number(status)));
+    }
+    console.log(`status ${status} hook_call ${hooks.calls} hook_result ${hooks.results}`);
+  }
 } else if (mode === 'bench') {
   const [path, minMillisText] = rest;
   const exports = await instantiate(module);
@@ -77,6 +187,6 @@ if (mode === 'filter') {
   }
   console.log(`calls ${calls} nanos ${elapsed}`);
 } else {
-  console.error('usage: run-engine.mjs filter|bench ENGINE.wasm OUT_CAP ...');
+  console.error('usage: run-engine.mjs filter|bench|kv ENGINE.wasm OUT_CAP ...');
   process.exit(2);
 }

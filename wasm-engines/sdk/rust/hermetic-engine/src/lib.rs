@@ -9,7 +9,7 @@
 //! ```
 //!
 //! A panic ends the process with [`EXIT_PANIC`] through `vdso.process_exit`, the only
-//! import this crate adds.
+//! import this crate adds unless the engine makes hook calls ([`hooks`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -19,6 +19,8 @@ mod vdso {
         pub fn process_exit(code: i64) -> !;
     }
 }
+
+pub mod hooks;
 
 /// Exit code of an engine that panicked.
 pub const EXIT_PANIC: i64 = 101;
@@ -42,8 +44,10 @@ pub struct Status(i32);
 impl Status {
     pub const INTERNAL: Status = Status(-1);
     pub const NOT_SUPPORTED: Status = Status(-2);
+    pub const NO_RESOURCES: Status = Status(-3);
     pub const NO_MEMORY: Status = Status(-4);
     pub const INVALID_ARGS: Status = Status(-10);
+    pub const BAD_HANDLE: Status = Status(-11);
     pub const WRONG_TYPE: Status = Status(-12);
     pub const OUT_OF_RANGE: Status = Status(-14);
     pub const BUFFER_TOO_SMALL: Status = Status(-15);

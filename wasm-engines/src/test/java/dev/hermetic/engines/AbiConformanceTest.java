@@ -8,25 +8,60 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Every packaged engine (the deliberate WASI one aside) keeps the shape ABI.md promises. */
 class AbiConformanceTest {
 
+    /** The engines that make hook calls; every other engine imports at most process_exit. */
+    static final Set<String> HOOK_ENGINES = Set.of("kv-lookup", "hostile-hook-recursion");
+
+    /** The vDSO imports and their types. */
+    static final Map<String, FunctionType> VDSO = Map.of(
+            "vdso.process_exit", FunctionType.of(List.of(ValType.I64), List.of()),
+            "vdso.hook_call", HookVdso.HOOK_CALL,
+            "vdso.hook_result", HookVdso.HOOK_RESULT);
+
     private static List<String> conforming() {
         return Engines.names().stream().filter(name -> !name.equals("hostile-wasi-import")).toList();
+    }
+
+    /** Each import of {@code name} with its type, by "module.name". */
+    private static Map<String, FunctionType> imports(String name) {
+        WasmModule module = ChicoryEngine.module(name);
+        Map<String, FunctionType> imports = new TreeMap<>();
+        for (Import anImport : module.importSection().stream().toList()) {
+            assertThat(anImport).as(name).isInstanceOf(FunctionImport.class);
+            imports.put(anImport.module() + "." + anImport.name(),
+                    module.typeSection().getType(((FunctionImport) anImport).typeIndex()));
+        }
+        return imports;
     }
 
     @Test
     void importsAreExactlyVdsoProcessExitWithItsType() {
         for (String name : conforming()) {
-            WasmModule module = ChicoryEngine.module(name);
-            for (Import anImport : module.importSection().stream().toList()) {
-                assertThat(anImport.module() + "." + anImport.name()).as(name).isEqualTo("vdso.process_exit");
-                FunctionType type = module.typeSection().getType(((FunctionImport) anImport).typeIndex());
-                assertThat(type).as(name).isEqualTo(FunctionType.of(List.of(ValType.I64), List.of()));
+            if (HOOK_ENGINES.contains(name)) {
+                continue;
             }
+            Map<String, FunctionType> imports = imports(name);
+            assertThat(imports.keySet()).as(name).isSubsetOf("vdso.process_exit");
+            imports.forEach((field, type) -> assertThat(type).as(name).isEqualTo(VDSO.get(field)));
         }
+    }
+
+    @Test
+    void hookEnginesImportTheHookCallsAndNothingElseOutsideTheVdso() {
+        assertThat(Engines.names()).containsAll(HOOK_ENGINES);
+        for (String name : HOOK_ENGINES) {
+            Map<String, FunctionType> imports = imports(name);
+            assertThat(imports.keySet()).as(name).contains("vdso.hook_call").isSubsetOf(VDSO.keySet());
+            imports.forEach((field, type) -> assertThat(type).as(name + " " + field).isEqualTo(VDSO.get(field)));
+        }
+        assertThat(imports("kv-lookup")).isEqualTo(VDSO);
     }
 
     @Test
@@ -57,6 +92,7 @@ class AbiConformanceTest {
             assertThat(base + size).as(name).isLessThanOrEqualTo(engine.memory().pages() * 65536L);
             assertThat(engine.memory().readBytes((int) base, (int) size)).as(name).containsOnly(0);
         }
-        assertThat(windows).isEqualTo(Workloads.FILTERS.size() + 1);
+        // The real filters, hostile-panic and kv-lookup.
+        assertThat(windows).isEqualTo(Workloads.FILTERS.size() + 2);
     }
 }

@@ -19,7 +19,9 @@ import java.util.function.Function;
 
 /**
  * A packaged engine on plain Chicory, compiled mode, default memory: the minimal host the
- * ABI asks for ({@code vdso.process_exit} only, spans copied into the span window).
+ * ABI asks for ({@code vdso.process_exit}, spans copied into the span window). An engine that
+ * imports the hook calls gets them from a {@link HookVdso} when one is given, otherwise
+ * stubs that answer NOT_SUPPORTED, as a vDSO without hooks would.
  */
 final class ChicoryEngine {
 
@@ -52,7 +54,7 @@ final class ChicoryEngine {
     /** The module, for export lookups. */
     private final WasmModule module;
 
-    private ChicoryEngine(String name, MemoryLimits limits) {
+    private ChicoryEngine(String name, MemoryLimits limits, HookVdso hooks) {
         Compiled compiled = COMPILED.computeIfAbsent(name, ChicoryEngine::compile);
         this.module = compiled.module();
         HostFunction processExit = new HostFunction(
@@ -64,8 +66,12 @@ final class ChicoryEngine {
         if (limits != null) {
             builder.withMemoryLimits(limits);
         }
+        ImportValues.Builder imports = ImportValues.builder().addFunction(processExit);
+        for (HostFunction hook : hooks != null ? hooks.functions() : HookVdso.unsupported()) {
+            imports.addFunction(hook);
+        }
         this.instance = builder
-                .withImportValues(ImportValues.builder().addFunction(processExit).build())
+                .withImportValues(imports.build())
                 .withMachineFactory(compiled.machine())
                 .build();
         if (exports("_initialize")) {
@@ -80,12 +86,17 @@ final class ChicoryEngine {
 
     /** A fresh process of engine {@code name}. */
     static ChicoryEngine start(String name) {
-        return new ChicoryEngine(name, null);
+        return new ChicoryEngine(name, null, null);
+    }
+
+    /** A fresh process of engine {@code name} whose hook calls go to {@code hooks}. */
+    static ChicoryEngine start(String name, HookVdso hooks) {
+        return new ChicoryEngine(name, null, hooks);
     }
 
     /** A fresh process of engine {@code name} whose memory is held to {@code limits}. */
     static ChicoryEngine start(String name, MemoryLimits limits) {
-        return new ChicoryEngine(name, limits);
+        return new ChicoryEngine(name, limits, null);
     }
 
     static WasmModule module(String name) {

@@ -16,7 +16,8 @@ class EnginesTest {
                         "hc-recurse", "sha256", "csv-stats", "regex", "deflate", "json",
                         "classifier", "hostile-loop", "hostile-memory-bomb", "hostile-recursion",
                         "hostile-oob-load", "hostile-oob-store", "hostile-readonly-write",
-                        "hostile-wasi-import", "hostile-huge-fill", "hostile-deep-exit", "hostile-panic")
+                        "hostile-wasi-import", "hostile-huge-fill", "hostile-deep-exit", "hostile-panic",
+                        "kv-lookup", "hostile-hook-recursion")
                 .isSorted();
     }
 

@@ -8,7 +8,11 @@ import com.dylibso.chicory.runtime.WasmRuntimeException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.hermetic.hooks.HookCaller;
+import dev.hermetic.hooks.HookGate;
+import dev.hermetic.hooks.HookTable;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Each hostile engine loads (except the WASI one) and does what its name says. */
@@ -110,5 +114,32 @@ class HostileEnginesTest {
         assertThatThrownBy(() -> ChicoryEngine.start("hostile-deep-exit").call("engine_start"))
                 .isInstanceOfSatisfying(ChicoryEngine.ProcessExit.class,
                         exit -> assertThat(exit.code).isEqualTo(7));
+    }
+
+    @Test
+    void hookRecursionExhaustsTheStackAsAnExceptionWhileCallingHooksAndTheHostCarriesOn() {
+        AtomicLong echoes = new AtomicLong();
+        HookTable table = HookTable.builder()
+                .withHook("echo", (caller, args) -> {
+                    echoes.incrementAndGet();
+                    return args;
+                })
+                .build();
+        try (HookGate gate = HookGate.builder(table, new HookCaller("p1", "hostile-hook-recursion"))
+                .withGrants("echo").build()) {
+            HookVdso vdso = new HookVdso(gate);
+            assertThatThrownBy(() -> ChicoryEngine.start("hostile-hook-recursion", vdso).call("engine_start"))
+                    .isInstanceOf(ChicoryException.class)
+                    .hasRootCauseInstanceOf(StackOverflowError.class);
+            // Thousands of levels deep, each one a hook call that ran the hook (the last calls
+            // may have run out of stack in the vDSO or the gate before reaching it).
+            assertThat(vdso.hookCalls()).isGreaterThan(1000);
+            assertThat(echoes.get()).isBetween(vdso.hookCalls() - 3L, (long) vdso.hookCalls());
+            assertThat(vdso.hookResults()).isZero();
+        }
+        // Without hooks (both calls answer NOT_SUPPORTED) it recurses out of stack all the same.
+        assertThatThrownBy(() -> ChicoryEngine.start("hostile-hook-recursion").call("engine_start"))
+                .isInstanceOf(ChicoryException.class);
+        assertThat(ChicoryEngine.start("hc-add").call("engine_start", 1, 2)[0]).isEqualTo(3);
     }
 }

@@ -9,11 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every real engine gives byte-identical results on Chicory (compiled) and on Node's V8. */
+/**
+ * Every real engine gives byte-identical results on Chicory (compiled) and on Node's V8;
+ * kv-lookup with its hook calls answered by a HookGate on Chicory and by a JavaScript
+ * implementation of the protocol on V8.
+ */
 class NodePeerTest {
 
     /** Output capacity given to every engine call, on both runtimes. */
@@ -64,5 +71,64 @@ class NodePeerTest {
             byte[] v8 = chicory.status() >= 0 ? Files.readAllBytes(out) : new byte[0];
             assertThat(v8).as("%s input %d", engine, i).isEqualTo(chicory.output());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void kvLookupAgreesWithAJavaScriptVdso(boolean writable, @TempDir Path dir) throws Exception {
+        assumeTrue(nodeAvailable(), "node is not on PATH: the V8 peer comparison is skipped");
+        String[] grants = writable ? new String[] {"store.get", "store.put"} : new String[] {"store.get"};
+        Map<String, String> entries = new TreeMap<>(Map.of(
+                "colour", "blue", "$0.Alleged: Store", "!x", "naïve ☃ \"q\"", "#undefined",
+                "big", "ab".repeat(3_000), "empty", ""));
+        List<String> requests = List.of(
+                "colour\nshape\n\nnaïve ☃ \"q\"\r\n$0.Alleged: Store\nbig\nempty\n",
+                "put colour=red\ncolour\nput -1=#undefined\n-1\nput big=\nbig\n",
+                "");
+        Path wasm = dir.resolve("kv-lookup.wasm");
+        Files.write(wasm, Engines.bytes("kv-lookup"));
+        StringBuilder store = new StringBuilder("{\"ref\":\"d-1\",\"grants\":[");
+        store.append(String.join(",", List.of(grants).stream().map(g -> "\"" + g + "\"").toList()));
+        store.append("],\"entries\":{");
+        String separator = "";
+        for (Map.Entry<String, String> entry : entries.entrySet()) {
+            store.append(separator).append(json(entry.getKey())).append(':').append(json(entry.getValue()));
+            separator = ",";
+        }
+        Path storeFile = dir.resolve("store.json");
+        Files.writeString(storeFile, store.append("}}").toString());
+        List<String> command = new ArrayList<>(List.of("node", RUNNER.toString(), "kv",
+                wasm.toString(), Integer.toString(OUT_CAP), storeFile.toString()));
+        List<byte[]> inputs = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            try (KvLookupEngineTest.Fixture f = new KvLookupEngineTest.Fixture(grants)) {
+                inputs.add((f.storeLine + "\n" + requests.get(i)).getBytes(StandardCharsets.UTF_8));
+            }
+            Path in = dir.resolve("in" + i);
+            Files.write(in, inputs.get(i));
+            command.add(in.toString());
+        }
+        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String stdout = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(stdout).isZero();
+        List<String> lines = stdout.lines().toList();
+        assertThat(lines).hasSize(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            try (KvLookupEngineTest.Fixture f = new KvLookupEngineTest.Fixture(grants)) {
+                f.entries.putAll(entries);
+                ChicoryEngine.FilterResult chicory = f.run(inputs.get(i), OUT_CAP);
+                assertThat(chicory.status()).as("input %d", i).isNotNegative();
+                assertThat(lines.get(i)).as("input %d", i).isEqualTo("status %d hook_call %d hook_result %d",
+                        chicory.status(), f.vdso.hookCalls(), f.vdso.hookResults());
+                byte[] v8 = Files.readAllBytes(dir.resolve("in" + i + ".out"));
+                assertThat(new String(v8, StandardCharsets.UTF_8)).as("input %d", i)
+                        .isEqualTo(new String(chicory.output(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** A JSON string literal; enough for the test's keys and values (no control characters). */
+    private static String json(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }
