@@ -52,18 +52,34 @@ class PortableEnginesTest {
             "csv-stats", List.of(csv(300, 5), "a,\"b\n".getBytes(UTF_8)),
             "deflate", List.of(withMode('c', text(20_000, 6)), withMode('d', "junk".getBytes(UTF_8))));
 
+    /** A warm Chicory instance of an engine (run once, by the comparison) and the pre-initialized module written from it. */
+    record Warmed(byte[] original, Instance warm, Snapshot snapshot, byte[] portable, long writeNanos) {}
+
+    /** Per engine, warmed once: classifier's engine_init is slow, and two tests need it. */
+    private static final Map<String, Warmed> WARMED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Warmed warmed(String engine) {
+        return WARMED.computeIfAbsent(engine, name -> {
+            byte[] original = Engines.bytes(name);
+            Instance warm = WarmInstances.warm(original, true);
+            Snapshot snapshot = WarmInstances.snapshot(warm);
+            long writeStart = System.nanoTime();
+            byte[] portable = snapshot.write(original);
+            return new Warmed(original, warm, snapshot, portable, System.nanoTime() - writeStart);
+        });
+    }
+
     /** A filter call's outcome: "status N" or "exit N", and the output bytes on success. */
     record Result(String outcome, byte[] output) {}
 
     @ParameterizedTest
     @FieldSource("ENGINES")
     void preInitializedEngineRunsAsTheWarmInstanceOnChicoryAndV8(String engine, @TempDir Path dir) throws Exception {
-        byte[] original = Engines.bytes(engine);
-        Instance warm = WarmInstances.warm(original, true);
-        Snapshot snapshot = WarmInstances.snapshot(warm);
-        long writeStart = System.nanoTime();
-        byte[] portable = snapshot.write(original);
-        long writeNanos = System.nanoTime() - writeStart;
+        Warmed warmed = warmed(engine);
+        byte[] original = warmed.original();
+        Snapshot snapshot = warmed.snapshot();
+        byte[] portable = warmed.portable();
+        long writeNanos = warmed.writeNanos();
         WasmModule module = Parser.parse(portable);
         assertThat(WarmInstances.exportNames(module)).doesNotContain("engine_init", "_initialize")
                 .contains("engine_start", "memory", "hermetic_span_window");
@@ -72,7 +88,7 @@ class PortableEnginesTest {
                 .isEqualTo(snapshot.pages());
 
         List<byte[]> inputs = INPUTS.get(engine);
-        Result expected = filter(warm, inputs.get(0));
+        Result expected = filter(warmed.warm(), inputs.get(0));
         assertThat(expected.outcome()).startsWith("status ");
         assertThat(expected.output()).isNotEmpty();
 
@@ -121,8 +137,8 @@ class PortableEnginesTest {
 
     @Test
     void preInitializedClassifierStartsWithoutItsInitOnV8(@TempDir Path dir) throws Exception {
-        byte[] original = Engines.bytes("classifier");
-        byte[] portable = WarmInstances.snapshot(WarmInstances.warm(original, true)).write(original);
+        byte[] original = warmed("classifier").original();
+        byte[] portable = warmed("classifier").portable();
         assertThat(WarmInstances.exportNames(Parser.parse(original))).contains("engine_init");
         assertThat(WarmInstances.exportNames(Parser.parse(portable))).doesNotContain("engine_init");
         assumeTrue(NodeRunner.available(), NodeRunner.MISSING);
@@ -132,7 +148,7 @@ class PortableEnginesTest {
         Files.write(originalFile, original);
         Files.write(portableFile, portable);
         Files.write(in, INPUTS.get("classifier").get(1));
-        String runs = "20";
+        String runs = "10";
         String warmed = NodeRunner.run(List.of("time", originalFile.toString(), Integer.toString(OUT_CAP), "1",
                 in.toString(), runs)).get(0);
         String pre = NodeRunner.run(List.of("time", portableFile.toString(), Integer.toString(OUT_CAP), "0",
