@@ -305,4 +305,92 @@ class HookCallsTest {
         assertThat(host.load(Fixtures.engine("hc-add")).newProcess().start(Value.i32(17), Value.i32(23)).await())
                 .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i32(40))));
     }
+
+    // ---- real engines: kv-lookup (Rust SDK) and hostile-hook-recursion (C SDK)
+
+    private final Map<String, String> store = new java.util.concurrent.ConcurrentHashMap<>(Map.of("colour", "blue", "size", "XL"));
+
+    private Host storeHost() {
+        HookTable stores = HookTable.builder()
+                .withHook("store.get", (caller, args) -> {
+                    List<?> call = (List<?>) args.value();
+                    assertThat(call.get(0)).isEqualTo(new Remotable("ko7", "Alleged: Store"));
+                    String value = store.get((String) call.get(1));
+                    return CapData.of(value != null ? value : dev.hermetic.hooks.Undefined.INSTANCE);
+                })
+                .withHook("store.put", (caller, args) -> {
+                    List<?> call = (List<?>) args.value();
+                    store.put((String) call.get(1), (String) call.get(2));
+                    return CapData.of(dev.hermetic.hooks.Undefined.INSTANCE);
+                })
+                .withHook("echo", (caller, args) -> {
+                    runs.incrementAndGet();
+                    return args;
+                })
+                .build();
+        return Host.builder().withHooks(stores).build();
+    }
+
+    private static String kvLookup(Engine engine, String requests, String... grants) {
+        EngineProcess process = engine.newProcess(Limits.defaults(), grants);
+        String ref = process.exportToEngine("ko7");
+        String storeLine = "{\"body\":\"#\\\"$0.Alleged: Store\\\"\",\"slots\":[\"" + ref + "\"]}";
+        Vmo out = Vmo.create(64 * 1024);
+        ProcessResult r = process.start(input((storeLine + "\n" + requests).getBytes(StandardCharsets.UTF_8)),
+                Span.writable(out, 0, 64 * 1024)).await();
+        long n = ((ProcessResult.Returned) r).value().orElseThrow().bits();
+        assertThat(n).as(r.toString()).isNotNegative();
+        byte[] bytes = new byte[(int) n];
+        out.read(bytes, 0);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutionMode.class)
+    void kvLookupReadsAStoreItWasHandedAndCannotWriteIt(ExecutionMode mode) {
+        try (Host hooks = storeHost()) {
+            Engine kv = hooks.load("kv-lookup", Fixtures.engine("kv-lookup"));
+            assertThat(kvLookup(kv, "colour\nweight\nput colour=red\nsize\n", "store.get"))
+                    .isEqualTo("colour=blue\nweight (missing)\nput colour -> -25 NOT_FOUND\nsize=XL\n");
+            assertThat(store).containsEntry("colour", "blue");
+            // Granted store.put as well, the same engine writes.
+            assertThat(kvLookup(kv, "put colour=red\ncolour\n", "store.get", "store.put"))
+                    .isEqualTo("put colour -> ok\ncolour=red\n");
+            assertThat(store).containsEntry("colour", "red");
+        }
+    }
+
+    @Test
+    void referencesAWarmProcessWasGivenStayValidInItsClones() {
+        Engine filter = host.load("hook-filter", Fixtures.wasm("hook-filter"));
+        Vmo out = Vmo.create(4096);
+        // The warm-up calls "objects": the engine is given d-1 (ko20) and d-2 (ko21).
+        try (Snapshot zygote = filter.snapshot(host.defaultLimits(), warm -> warm.call("engine_start",
+                input("objects".getBytes(StandardCharsets.UTF_8)), input(CapData.of("x").toJsonBytes()),
+                Span.writable(out, 0, 4096), Value.i32(4096)), "objects")) {
+            byte[] usesD2 = "{\"body\":\"#\\\"$0.Alleged: box\\\"\",\"slots\":[\"d-2\"]}".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 2; i++) {
+                EngineProcess clone = zygote.spawn(host.defaultLimits(), "echo");
+                Reply reply = call(clone, "echo", usesD2, 4096);
+                assertThat(reply.capData().slots()).containsExactly("d-2");
+            }
+            assertThat(received).extracting(CapData::slots).containsExactly(List.of("ko21"), List.of("ko21"));
+            // A fresh process was given nothing: the same call is a forged reference there.
+            assertThat(call("echo", usesD2, 4096, "echo").code()).isEqualTo(HookStatus.BAD_HANDLE.code());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutionMode.class)
+    void theCRecursionThatCallsAHookAtEveryLevelIsContained(ExecutionMode mode) {
+        try (Host hooks = Host.builder().withExecutionMode(mode).withHooks(table).build()) {
+            Limits limits = Limits.builder().withStackBytes(1 << 20).withMaxHookCalls(10_000_000).build();
+            ProcessResult r = hooks.load(Fixtures.engine("hostile-hook-recursion")).newProcess(limits, "echo").start().await();
+            assertThat(r).isInstanceOfSatisfying(ProcessResult.Trapped.class,
+                    t -> assertThat(t.kind()).isIn(TrapKind.STACK_EXHAUSTED, TrapKind.OUT_OF_BOUNDS));
+            assertThat(runs.get()).isGreaterThan(10);
+            assertThat(hooks.load(Fixtures.engine("hc-add")).newProcess().start(Value.i32(17), Value.i32(23)).await())
+                    .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i32(40))));
+        }
+    }
 }
