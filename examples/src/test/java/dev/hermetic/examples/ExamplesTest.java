@@ -71,4 +71,17 @@ class ExamplesTest {
         assertThat(new java.util.HashSet<>(clones.subList(0, 6))).hasSizeGreaterThan(1);
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("a fresh clone of the warm snapshot", "requests/s");
     }
+
+    @Test
+    void aGrantedHookReadsTheStoreAndAnUngrantedOneIsRefused() {
+        java.util.Map<String, String> store = new java.util.concurrent.ConcurrentHashMap<>(
+                java.util.Map.of("colour", "blue", "size", "XL"));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        String answer = GrantAHook.run(store, "colour\nweight\nput colour=red\nsize\n",
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(answer).isEqualTo("colour=blue\nweight (missing)\nput colour -> -25 NOT_FOUND\nsize=XL\n");
+        assertThat(store).containsEntry("colour", "blue").hasSize(2);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("host store ko7 is d-1 to the engine",
+                "hook store.get(colour)");
+    }
 }
