@@ -45,12 +45,14 @@ public final class ZygoteBench {
             Snapshot zygote = engine.snapshot();
             long snapshotNanos = System.nanoTime() - t0;
 
+            long[] plain = time(200, () -> plainChicoryInstance(engine));
             long[] fresh = time(200, () -> freshInstance(engine, limits, false));
             long[] freshInit = time(hasInit ? 3 : 200, () -> freshInstance(engine, limits, true));
             long[] spawn = time(2000, () -> clone(zygote, limits));
             System.out.printf("engine %s, compiled; snapshot taken in %.1f ms (warm-up included): %d pages in %d mapping(s)%n%n",
                     name, snapshotNanos / 1e6, zygote.memoryPages(), zygote.memory().regions().size());
-            System.out.printf("%-40s %8s %14s %10s%n", "to an instance ready for engine_start", "runs", "median us", "vs spawn");
+            System.out.printf("%-44s %8s %14s %10s%n", "to an instance ready for engine_start", "runs", "median us", "vs spawn");
+            row("plain Chicory instantiate (copies segments)", plain, spawn);
             row("fresh instantiate", fresh, spawn);
             row("fresh instantiate + engine_init", freshInit, spawn);
             row("spawn from snapshot", spawn, spawn);
@@ -61,34 +63,81 @@ public final class ZygoteBench {
     }
 
     private static void row(String what, long[] nanos, long[] spawn) {
-        System.out.printf("%-40s %8d %14.1f %9.0fx%n", what, nanos.length, median(nanos) / 1e3,
+        System.out.printf("%-44s %8d %14.1f %9.0fx%n", what, nanos.length, median(nanos) / 1e3,
                 (double) median(nanos) / median(spawn));
     }
 
-    /** A fresh instance as a process gets one, released afterwards; with engine_init when asked. */
-    private static void freshInstance(Engine engine, Limits limits, boolean init) {
+    /** A fresh instance as a process gets one, with engine_init when asked; returns its memory to release. */
+    private static ProcessMemory freshInstance(Engine engine, Limits limits, boolean init) {
         ProcessMemory memory = engine.host().newMemory(engine, limits);
-        try {
-            Instance instance = engine.instantiate(memory, null);
-            if (engine.hasInitialize()) {
-                instance.export(EngineChecker.INITIALIZE).apply();
-            }
-            if (init && EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent()) {
-                instance.export(EngineChecker.ENGINE_INIT).apply();
-            }
-        } finally {
-            memory.release();
+        Instance instance = engine.instantiate(memory, null);
+        if (engine.hasInitialize()) {
+            instance.export(EngineChecker.INITIALIZE).apply();
         }
+        if (init && EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent()) {
+            instance.export(EngineChecker.ENGINE_INIT).apply();
+        }
+        return memory;
     }
 
-    /** A clone's instance, released afterwards. */
-    private static void clone(Snapshot zygote, Limits limits) {
-        ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote, limits);
-        try {
-            zygote.instantiate(memory, null);
-        } finally {
-            memory.release();
+    /** Chicory's own instantiation, ByteArrayMemory with the data segments copied in; nothing to release. */
+    private static ProcessMemory plainChicoryInstance(Engine engine) {
+        Instance instance = Instance.builder(engine.instanceModule())
+                .withImportValues(engine.imports(null))
+                .withMachineFactory(engine.machineFactory())
+                .build();
+        if (engine.hasInitialize()) {
+            instance.export(EngineChecker.INITIALIZE).apply();
         }
+        return NOTHING;
+    }
+
+    /** A memory whose release does nothing, for instances that own their memory. */
+    private static final ProcessMemory NOTHING = new ProcessMemory() {
+        @Override
+        public com.dylibso.chicory.runtime.Memory create(com.dylibso.chicory.wasm.types.MemoryLimits declared) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public com.dylibso.chicory.runtime.Memory memory() {
+            return null;
+        }
+
+        @Override
+        public void mapSpan(int address, Span span) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Map<Integer, Span> spans() {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public dev.hermetic.host.internal.MemorySnapshot snapshot(dev.hermetic.vmo.MemoryBudget budget) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void release() {}
+
+        @Override
+        public long committedBytes() {
+            return 0;
+        }
+
+        @Override
+        public long copyOnWriteFaults() {
+            return 0;
+        }
+    };
+
+    /** A clone's instance; returns its memory to release. */
+    private static ProcessMemory clone(Snapshot zygote, Limits limits) {
+        ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote, limits);
+        zygote.instantiate(memory, null);
+        return memory;
     }
 
     private static void memory(Engine engine, Snapshot zygote, Limits limits, int count) {
@@ -100,7 +149,12 @@ public final class ZygoteBench {
         Vmo input = Vmo.create(4096);
         input.write(line, 0);
         EngineProcess unused = engine.newProcess(limits);
+        long heapCap = Runtime.getRuntime().maxMemory() * 3 / 4;
         for (int i = 0; i < count; i++) {
+            if (i % 50 == 0 && usedHeap() > heapCap) {
+                System.out.printf("(stopped at %d clones: the heap is 3/4 full)%n", i);
+                break;
+            }
             ProcessMemory memory = engine.host().newCloneMemory(zygote, limits);
             Instance instance = zygote.instantiate(memory, null);
             if (engine.startParameters().size() == 4) {
@@ -115,12 +169,24 @@ public final class ZygoteBench {
         long heapAfter = usedHeap();
         long written = memories.stream().mapToLong(ProcessMemory::committedBytes).sum();
         long snapshot = zygote.committedBytes();
+        count = memories.size();
         System.out.printf("%n%d live clones, each after one engine_start%n", count);
-        System.out.printf("%-44s %12.1f MiB%n", "snapshot's committed pages (shared)", snapshot / 1048576.0);
+        System.out.printf("%-44s %12.1f MiB%n", "snapshot's own committed pages (shared)", snapshot / 1048576.0);
         System.out.printf("%-44s %12.1f MiB (%.1f KiB per clone)%n", "pages the clones wrote (committed)",
                 written / 1048576.0, written / 1024.0 / count);
         System.out.printf("%-44s %12.1f MiB%n", "committed in all", (snapshot + written) / 1048576.0);
-        System.out.printf("%-44s %12.1f MiB%n", "if every clone had its own copy", (double) snapshot * count / 1048576.0);
+        byte[] warm = zygote.memory().read();
+        long nonZeroPages = 0;
+        for (int at = 0; at < warm.length; at += Span.PAGE_SIZE) {
+            for (int i = at; i < at + Span.PAGE_SIZE; i++) {
+                if (warm[i] != 0) {
+                    nonZeroPages++;
+                    break;
+                }
+            }
+        }
+        System.out.printf("%-44s %12.1f MiB%n", "if every clone had its own copy of the warm pages",
+                (double) nonZeroPages * Span.PAGE_SIZE * count / 1048576.0);
         System.out.printf("%-44s %12.1f MiB (%.1f KiB per clone)%n", "JVM heap held by the live clones",
                 (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / count);
         memories.forEach(ProcessMemory::release);
@@ -131,15 +197,18 @@ public final class ZygoteBench {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static long[] time(int runs, Runnable op) {
-        for (int i = 0; i < Math.min(runs, 50); i++) {
-            op.run();
+    /** Times {@code op} up to a ready instance; releasing its memory is not timed. */
+    private static long[] time(int runs, java.util.function.Supplier<ProcessMemory> op) {
+        // Cheap operations warm up for a while first, so HotSpot has compiled their paths.
+        for (int i = 0; i < (runs >= 100 ? 1000 : runs); i++) {
+            op.get().release();
         }
         long[] nanos = new long[runs];
         for (int i = 0; i < runs; i++) {
             long t = System.nanoTime();
-            op.run();
+            ProcessMemory memory = op.get();
             nanos[i] = System.nanoTime() - t;
+            memory.release();
         }
         return nanos;
     }

@@ -34,34 +34,17 @@ public final class EngineBench {
     public static void main(String[] args) throws Exception {
         int bytes = Integer.getInteger("bench.bytes", 256 * 1024);
         int millis = Integer.getInteger("bench.millis", 1500);
-        Path module = locateModule();
         Path work = Files.createTempDirectory("engine-bench");
-        boolean node = NodePeerTest.nodeAvailable();
+        boolean node = nodeAvailable();
 
         System.out.printf(Locale.ROOT, "input %d KiB per call, %d ms per measurement%n", bytes / 1024, millis);
         System.out.printf(Locale.ROOT, "%-11s %9s %12s %12s %12s %11s %12s%n", "engine", "wasm KiB",
                 "Chicory MB/s", "V8 MB/s", "native MB/s", "Chicory/V8", "Chicory/nat");
         for (String engine : Workloads.FILTERS) {
             byte[] input = Workloads.benchInput(engine, bytes);
-            Path in = work.resolve(engine + ".in");
-            Files.write(in, input);
             double chicory = chicoryMegabytesPerSecond(engine, input, millis);
-            double v8 = Double.NaN;
-            if (node) {
-                Path wasm = work.resolve(engine + ".wasm");
-                Files.write(wasm, Engines.bytes(engine));
-                v8 = rate(input.length, run(module, List.of("node", "src/test/node/run-engine.mjs", "bench",
-                        wasm.toString(), Integer.toString(OUT_CAP), in.toString(), Integer.toString(millis))));
-            }
-            double nativeRate = Double.NaN;
-            if (C_ENGINES.contains(engine)) {
-                Path binary = work.resolve(engine + "-native");
-                run(module, List.of("gcc", "-O2", "-Wno-attributes", "-I", "sdk/c/include",
-                        "-DENGINE_SOURCE=\"" + module.resolve("engines/c/" + engine + ".c") + "\"",
-                        "-o", binary.toString(), "src/test/native/filter_bench.c", "-lm"));
-                nativeRate = rate(input.length, run(module, List.of(binary.toString(), in.toString(),
-                        Integer.toString(OUT_CAP), Integer.toString(millis))));
-            }
+            double v8 = node ? v8MegabytesPerSecond(engine, input, millis, work) : Double.NaN;
+            double nativeRate = nativeMegabytesPerSecond(engine, input, millis, work);
             System.out.printf(Locale.ROOT, "%-11s %9.1f %12.2f %12.2f %12.2f %11.2f %12.2f%n", engine,
                     Engines.bytes(engine).length / 1024.0, chicory, v8, nativeRate, chicory / v8,
                     chicory / nativeRate);
@@ -81,11 +64,45 @@ public final class EngineBench {
         }
     }
 
+    /** Whether node runs here; the V8 column needs it. */
+    public static boolean nodeAvailable() {
+        return NodePeerTest.nodeAvailable();
+    }
+
+    /** Node's V8 on the same .wasm, through src/test/node/run-engine.mjs; needs node on the PATH. */
+    public static double v8MegabytesPerSecond(String engine, byte[] input, int millis, Path work)
+            throws IOException, InterruptedException {
+        Path module = locateModule();
+        Path in = work.resolve(engine + ".in");
+        Files.write(in, input);
+        Path wasm = work.resolve(engine + ".wasm");
+        Files.write(wasm, Engines.bytes(engine));
+        return rate(input.length, run(module, List.of("node", "src/test/node/run-engine.mjs", "bench",
+                wasm.toString(), Integer.toString(OUT_CAP), in.toString(), Integer.toString(millis))));
+    }
+
+    /** The C engine's own source built natively with gcc -O2; NaN for an engine that is not C. */
+    public static double nativeMegabytesPerSecond(String engine, byte[] input, int millis, Path work)
+            throws IOException, InterruptedException {
+        if (!C_ENGINES.contains(engine)) {
+            return Double.NaN;
+        }
+        Path module = locateModule();
+        Path in = work.resolve(engine + ".in");
+        Files.write(in, input);
+        Path binary = work.resolve(engine + "-native");
+        run(module, List.of("gcc", "-O2", "-Wno-attributes", "-I", "sdk/c/include",
+                "-DENGINE_SOURCE=\"" + module.resolve("engines/c/" + engine + ".c") + "\"",
+                "-o", binary.toString(), "src/test/native/filter_bench.c", "-lm"));
+        return rate(input.length, run(module, List.of(binary.toString(), in.toString(),
+                Integer.toString(OUT_CAP), Integer.toString(millis))));
+    }
+
     /**
      * One instance, input placed once (as the V8 and native drivers do), engine_start repeated:
      * a warm-up period, then at least {@code millis}.
      */
-    private static double chicoryMegabytesPerSecond(String engine, byte[] input, int millis) {
+    public static double chicoryMegabytesPerSecond(String engine, byte[] input, int millis) {
         ChicoryEngine instance = ChicoryEngine.start(engine);
         check(instance.filter(input, OUT_CAP));
         int base = (int) instance.call("hermetic_span_window")[0];

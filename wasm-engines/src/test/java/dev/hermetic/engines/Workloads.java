@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Random;
 
 /** Inputs for the real filter engines, shared by the V8 peer test and the bench. */
-final class Workloads {
+public final class Workloads {
 
     private Workloads() {}
 
@@ -17,7 +17,7 @@ final class Workloads {
         "backup", "password", "token", "nurse", "vaccine", "and", "then", "of", "running", "quiet"};
 
     /** The real engines that follow the filter convention. */
-    static final List<String> FILTERS = List.of("sha256", "csv-stats", "regex", "deflate", "json", "classifier");
+    public static final List<String> FILTERS = List.of("sha256", "csv-stats", "regex", "deflate", "json", "classifier");
 
     /** A few inputs per engine, good and bad, for comparing runtimes. */
     static final Map<String, List<byte[]>> SAMPLES = Map.of(
@@ -35,7 +35,7 @@ final class Workloads {
                     text(3_000, 7).getBytes(UTF_8)));
 
     /** A larger input of roughly {@code bytes} bytes per engine, for throughput. */
-    static byte[] benchInput(String engine, int bytes) {
+    public static byte[] benchInput(String engine, int bytes) {
         return switch (engine) {
             case "sha256" -> random(bytes, 256, 11);
             case "csv-stats" -> csv(bytes / 24, 12);

@@ -1,0 +1,89 @@
+package dev.hermetic.host;
+
+import dev.hermetic.engines.EngineBench;
+import dev.hermetic.engines.Engines;
+import dev.hermetic.engines.Workloads;
+import dev.hermetic.vmo.Vmo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Where Hermetic stands against its peers, measured side by side in one run and printed as one
+ * table: every real filter engine's throughput on Hermetic (compiled, VMO memory, one warm
+ * process calling {@code engine_start} again and again), on plain Chicory with its
+ * {@code ByteArrayMemory}, on Node's V8 and, for the C engines, natively (gcc -O2); then
+ * classifier's startup, fresh instantiate against zygote spawn; then the memory of N clones.
+ *
+ * <pre>mvn -B -q install -DskipTests &amp;&amp; mvn -B -q -pl host -Pbench test-compile exec:exec [-Dbench.args="1500 1000"]</pre>
+ *
+ * Arguments: milliseconds per throughput measurement (default 1500) and clones (default 1000).
+ * Input: 256 KiB per call, from the same generator as {@code EngineBench}.
+ */
+public final class PeerBench {
+    private static final int IN_BYTES = 256 * 1024;
+    private static final int OUT_CAP = 4 << 20;
+
+    private PeerBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int millis = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
+        int clones = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        Path work = Files.createTempDirectory("peer-bench");
+        boolean node = EngineBench.nodeAvailable();
+
+        System.out.printf(Locale.ROOT, "Throughput, MB/s of input (%d KiB per call, %d ms per measurement; higher is better)%n",
+                IN_BYTES / 1024, millis);
+        System.out.printf(Locale.ROOT, "| %-10s | %9s | %14s | %9s | %9s | %15s | %13s |%n", "engine", "Hermetic",
+                "plain Chicory", "V8", "native", "Hermetic/Chicory", "Hermetic/V8");
+        System.out.printf("|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(11) + ":", "-".repeat(15) + ":",
+                "-".repeat(10) + ":", "-".repeat(10) + ":", "-".repeat(17) + ":", "-".repeat(14) + ":");
+        try (Host host = Host.builder().withDefaultLimits(Limits.builder().withDeadline(Duration.ofMinutes(10))
+                .withMaxMemoryBytes(1L << 30).build()).build()) {
+            for (String name : Workloads.FILTERS) {
+                byte[] input = Workloads.benchInput(name, IN_BYTES);
+                double hermetic = hermeticMegabytesPerSecond(host.load(name, Engines.bytes(name)), input, millis);
+                double chicory = EngineBench.chicoryMegabytesPerSecond(name, input, millis);
+                double v8 = node ? EngineBench.v8MegabytesPerSecond(name, input, millis, work) : Double.NaN;
+                double nativeRate = EngineBench.nativeMegabytesPerSecond(name, input, millis, work);
+                System.out.printf(Locale.ROOT, "| %-10s | %9.2f | %14.2f | %9.2f | %9s | %16.2f | %13.2f |%n", name,
+                        hermetic, chicory, v8, Double.isNaN(nativeRate) ? "–" : String.format(Locale.ROOT, "%.2f", nativeRate),
+                        hermetic / chicory, hermetic / v8);
+            }
+        }
+        System.out.println();
+        ZygoteBench.main(new String[] {"classifier", Integer.toString(clones)});
+    }
+
+    /** One warm process: the spans mapped and engine_start called again and again, as the peers do. */
+    private static double hermeticMegabytesPerSecond(Engine engine, byte[] input, int millis) {
+        double[] rate = new double[1];
+        Vmo in = Vmo.create(input.length);
+        in.write(input, 0);
+        Vmo out = Vmo.create(OUT_CAP);
+        Span inSpan = Span.readOnly(in, 0, input.length);
+        Span outSpan = Span.writable(out, 0, OUT_CAP);
+        // A warm-up may call engine_start any number of times: the whole measurement is one.
+        try (Snapshot unused = engine.snapshot(engine.host().defaultLimits(), w -> {
+            Warmup.engineInit().run(w);
+            long warmEnd = System.nanoTime() + millis * 1_000_000L;
+            while (System.nanoTime() < warmEnd) {
+                w.call("engine_start", inSpan, outSpan);
+            }
+            long calls = 0;
+            long start = System.nanoTime();
+            long elapsed = 0;
+            while (elapsed < millis * 1_000_000L) {
+                if (w.call("engine_start", inSpan, outSpan).orElseThrow().asLong() < 0) {
+                    throw new IllegalStateException(engine.name() + " failed");
+                }
+                calls++;
+                elapsed = System.nanoTime() - start;
+            }
+            rate[0] = (double) input.length * calls / elapsed * 1e3;
+        })) {
+            return rate[0];
+        }
+    }
+}
