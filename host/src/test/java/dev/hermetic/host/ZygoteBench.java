@@ -4,7 +4,6 @@ import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.vmo.Vmo;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,7 +193,8 @@ public final class ZygoteBench {
     }
 
     private static long usedHeap() {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     /** Times {@code op} up to a ready instance; releasing its memory is not timed. */
