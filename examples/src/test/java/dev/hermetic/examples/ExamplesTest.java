@@ -84,4 +84,33 @@ class ExamplesTest {
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("host store ko7 is d-1 to the engine",
                 "hook store.get(colour)");
     }
+
+    @Test
+    void theFirstCEngineCountsAsTheTestDoes() {
+        long seed = Long.getLong("hermetic.seed", System.nanoTime());
+        Random random = new Random(seed);
+        StringBuilder text = new StringBuilder();
+        String[] pieces = {"word", " ", "  ", "\n", "\t", "ünïcode", "x", "\r\n"};
+        for (int i = 0; i < 2_000; i++) {
+            text.append(pieces[random.nextInt(pieces.length)]);
+        }
+        byte[] input = text.toString().getBytes(StandardCharsets.UTF_8);
+        String s = text.toString();
+        long lines = s.chars().filter(c -> c == '\n').count();
+        long words = java.util.Arrays.stream(s.split("[ \\t\\n\\r\u000b\\f]+")).filter(w -> !w.isEmpty()).count();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        String answer = FirstEngineInC.run(input, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(answer).as("seed %d", seed)
+                .isEqualTo("lines=" + lines + " words=" + words + " bytes=" + input.length + "\n");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("loaded wordcount", "Returned");
+    }
+
+    @Test
+    void theFirstRustEngineUpperCasesAsJavaDoes() {
+        for (String text : new String[] {"hello from rust", "straße über ǆ ﬁ", ""}) {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            String answer = FirstEngineInRust.run(text, new PrintStream(printed, true, StandardCharsets.UTF_8));
+            assertThat(answer).as(text).isEqualTo(text.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
 }

@@ -346,7 +346,10 @@ public final class EngineProcess implements AutoCloseable {
                     throw new SpansDoNotFit(spanBytes + " bytes of spans do not fit in the "
                             + (windowEnd - base) + "-byte span window");
                 }
-                memory.mapSpan((int) cursor, s);
+                if (s.mappedBytes() > 0) {
+                    // An empty span maps nothing: the engine gets (ptr, 0) and reads no byte.
+                    memory.mapSpan((int) cursor, s);
+                }
                 raw[i++] = cursor;
                 raw[i++] = s.length();
                 cursor += s.mappedBytes();

@@ -154,4 +154,14 @@ class FuchsiaTestListTest {
             assertThatThrownBy(() -> p.start(Value.i32(2), Value.i32(3))).isInstanceOf(ProcessStateException.class);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(ExecutionMode.class)
+    void anEmptySpanIsAValidSpan(ExecutionMode mode) {
+        try (Host host = Host.builder().withExecutionMode(mode).build()) {
+            Vmo empty = Vmo.create(4096);
+            assertThat(host.load(Fixtures.engine("hc-sum-span")).newProcess().start(Span.readOnly(empty, 0, 0)).await())
+                    .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(0))));
+        }
+    }
 }
