@@ -21,24 +21,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-# clang runs binaryen's wasm-opt after linking when it finds one on PATH, and Debian's
-# binaryen rejects what clang-16 emits: resolve the tools first, then drop every PATH entry
-# that holds a wasm-opt.
-need() {
-  command -v "$1" || { echo "build.sh: $1 not found; install the toolchain listed at the top of $0" >&2; exit 1; }
-}
-clang=$(need clang-16)
-wat2wasm=$(need wat2wasm)
-objdump=$(need wasm-objdump)
-# Debian's cargo and rustc: a rustup toolchain earlier on PATH lacks the wasm32 std.
-cargo=$(PATH=/usr/bin need cargo)
-rustc=$(PATH=/usr/bin need rustc)
-clean_path=""
-IFS=: read -ra path_entries <<< "$PATH"
-for dir in "${path_entries[@]}"; do
-  [ -x "$dir/wasm-opt" ] || clean_path="${clean_path:+$clean_path:}$dir"
-done
-export PATH="$clean_path"
+# shellcheck source=toolchain.sh
+. "$here/toolchain.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

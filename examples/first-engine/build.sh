@@ -25,19 +25,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-need() {
-  command -v "$1" || { echo "build.sh: $1 not found; see wasm-engines/build.sh for the toolchain" >&2; exit 1; }
-}
-clang=$(need clang-16)
-cargo=$(PATH=/usr/bin need cargo)
-rustc=$(PATH=/usr/bin need rustc)
-# clang runs a wasm-opt it finds on PATH after linking; keep the output the toolchain's own.
-clean_path=""
-IFS=: read -ra path_entries <<< "$PATH"
-for dir in "${path_entries[@]}"; do
-  [ -x "$dir/wasm-opt" ] || clean_path="${clean_path:+$clean_path:}$dir"
-done
-export PATH="$clean_path"
+# shellcheck source=../../wasm-engines/toolchain.sh
+. "$root/wasm-engines/toolchain.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
