@@ -79,8 +79,8 @@ public final class ZygoteBench {
                 (double) median(nanos) / median(spawn));
     }
 
-    /** A fresh instance as a process gets one, with engine_init when asked; returns its memory to release. */
-    private static ProcessMemory freshInstance(Engine engine, Limits limits, boolean init) {
+    /** A fresh instance as a process gets one, with engine_init when asked; returns how to release it. */
+    private static Runnable freshInstance(Engine engine, Limits limits, boolean init) {
         ProcessMemory memory = engine.host().newMemory(engine, limits);
         Instance instance = engine.instantiate(memory, null);
         if (engine.hasInitialize()) {
@@ -89,11 +89,11 @@ public final class ZygoteBench {
         if (init && EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent()) {
             instance.export(EngineChecker.ENGINE_INIT).apply();
         }
-        return memory;
+        return memory::release;
     }
 
-    /** Chicory's own instantiation, ByteArrayMemory with the data segments copied in; nothing to release. */
-    private static ProcessMemory plainChicoryInstance(Engine engine) {
+    /** Chicory's own instantiation, ByteArrayMemory with the data segments copied in; the GC releases it. */
+    private static Runnable plainChicoryInstance(Engine engine) {
         Instance instance = Instance.builder(engine.instanceModule())
                 .withImportValues(engine.imports(null))
                 .withMachineFactory(engine.machineFactory())
@@ -101,55 +101,14 @@ public final class ZygoteBench {
         if (engine.hasInitialize()) {
             instance.export(EngineChecker.INITIALIZE).apply();
         }
-        return NOTHING;
+        return () -> {};
     }
 
-    /** A memory whose release does nothing, for instances that own their memory. */
-    private static final ProcessMemory NOTHING = new ProcessMemory() {
-        @Override
-        public com.dylibso.chicory.runtime.Memory create(com.dylibso.chicory.wasm.types.MemoryLimits declared) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public com.dylibso.chicory.runtime.Memory memory() {
-            return null;
-        }
-
-        @Override
-        public void mapSpan(int address, Span span) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public java.util.Map<Integer, Span> spans() {
-            return java.util.Map.of();
-        }
-
-        @Override
-        public dev.hermetic.host.internal.MemorySnapshot snapshot(dev.hermetic.vmo.MemoryBudget budget) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void release() {}
-
-        @Override
-        public long committedBytes() {
-            return 0;
-        }
-
-        @Override
-        public long copyOnWriteFaults() {
-            return 0;
-        }
-    };
-
-    /** A clone's instance; returns its memory to release. */
-    private static ProcessMemory clone(Snapshot zygote, Limits limits) {
+    /** A clone's instance; returns how to release it. */
+    private static Runnable clone(Snapshot zygote, Limits limits) {
         ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote, limits);
         zygote.instantiate(memory, null);
-        return memory;
+        return memory::release;
     }
 
     private static void memory(Engine engine, Snapshot zygote, Limits limits, int count) {
@@ -211,17 +170,17 @@ public final class ZygoteBench {
     }
 
     /** Times {@code op} up to a ready instance; releasing its memory is not timed. */
-    private static long[] time(int runs, java.util.function.Supplier<ProcessMemory> op) {
+    private static long[] time(int runs, java.util.function.Supplier<Runnable> op) {
         // Cheap operations warm up for a while first, so HotSpot has compiled their paths.
         for (int i = 0; i < (runs >= 100 ? 1000 : runs); i++) {
-            op.get().release();
+            op.get().run();
         }
         long[] nanos = new long[runs];
         for (int i = 0; i < runs; i++) {
             long t = System.nanoTime();
-            ProcessMemory memory = op.get();
+            Runnable release = op.get();
             nanos[i] = System.nanoTime() - t;
-            memory.release();
+            release.run();
         }
         return nanos;
     }

@@ -2,6 +2,7 @@ package dev.hermetic.host.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hermetic.engines.EngineBench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,16 +20,7 @@ final class NodeRunner {
     private NodeRunner() {}
 
     static boolean available() {
-        try {
-            Process probe = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            probe.getInputStream().readAllBytes();
-            return probe.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return EngineBench.nodeAvailable();
     }
 
     /** Runs the script with {@code args}; its stdout lines. Fails the test if it exits non-zero. */
