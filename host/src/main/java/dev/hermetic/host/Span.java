@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param vmo the memory object the range belongs to; the caller keeps ownership
  * @param offset where the range starts in the VMO; a multiple of 4 KiB, so the mapping shares pages
- * @param length the range's length in bytes; at most 2 GiB
+ * @param length the range's length in bytes; at most 2 GiB, and the range lies inside the VMO
  * @param writable whether the engine may write it
  */
 public record Span(Vmo vmo, long offset, int length, boolean writable) implements Arg {
@@ -23,6 +23,11 @@ public record Span(Vmo vmo, long offset, int length, boolean writable) implement
         }
         if (length < 0) {
             throw new IllegalArgumentException("span length must be non-negative: " + length);
+        }
+        // Past the VMO's end a mapping has no pages: the engine would trap on bytes it was promised.
+        if (offset + length > vmo.size()) {
+            throw new IllegalArgumentException("span [" + offset + ", " + (offset + length)
+                    + ") runs past the end of its " + vmo.size() + "-byte VMO");
         }
     }
 

@@ -164,4 +164,14 @@ class FuchsiaTestListTest {
                     .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(0))));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aSpanMustLieInsideItsVmo() {
+        Vmo vmo = Vmo.create(8192);
+        assertThat(Span.readOnly(vmo, 4096, 4096).mappedBytes()).isEqualTo(4096);
+        assertThatThrownBy(() -> Span.readOnly(vmo, 4096, 4097))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runs past the end of its 8192-byte VMO");
+        assertThatThrownBy(() -> Span.writable(vmo, 12288, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Span.readOnly(vmo, 2048, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
