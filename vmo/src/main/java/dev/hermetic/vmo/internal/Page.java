@@ -12,10 +12,23 @@ public final class Page {
     /** The page every uncommitted page reads as; all zero, never written. */
     public static final byte[] ZERO = new byte[SIZE];
 
+    /**
+     * A store slot that reads as zero over the frozen page beneath it: a decommitted page of a
+     * store based on {@link FrozenPages}. Never committed, never counted.
+     */
+    static final Page HOLE = new Page(ZERO, null);
+
     /** The contents; length {@link #SIZE}; written in place only while {@code sharers == 1}. */
     final byte[] data;
-    /** Page stores whose slot holds this page; >= 1 while reachable; guarded by {@link Kernel#LOCK}. */
+    /**
+     * Page stores whose slot holds this page plus frozen runs holding it; >= 1 while
+     * reachable; guarded by {@link Kernel#LOCK}.
+     */
     int sharers = 1;
+    /** The frozen runs among the sharers, and this page's index in each; {@code runCount} used. */
+    private FrozenPages[] runs;
+    private int[] runIndices;
+    private int runCount;
     /** The account charged {@link #SIZE} bytes for this page until {@code sharers} drops to 0. */
     final BudgetAccount account;
 
@@ -36,6 +49,48 @@ public final class Page {
             throw new ZxException(Status.NO_MEMORY, "the JVM heap is exhausted");
         }
         return new Page(data, account);
+    }
+
+    void addRun(FrozenPages run, int index) {
+        if (runs == null) {
+            runs = new FrozenPages[1];
+            runIndices = new int[1];
+        } else if (runCount == runs.length) {
+            runs = java.util.Arrays.copyOf(runs, runCount * 2);
+            runIndices = java.util.Arrays.copyOf(runIndices, runCount * 2);
+        }
+        runs[runCount] = run;
+        runIndices[runCount++] = index;
+    }
+
+    void removeRun(FrozenPages run, int index) {
+        for (int k = 0; k < runCount; k++) {
+            if (runs[k] == run && runIndices[k] == index) {
+                runCount--;
+                runs[k] = runs[runCount];
+                runIndices[k] = runIndices[runCount];
+                runs[runCount] = null;
+                return;
+            }
+        }
+        throw new IllegalStateException("page not in the run");
+    }
+
+    /**
+     * Stores that see this page: those holding it in a slot, plus, for each frozen run holding
+     * it, the bases that see it there (RFC-0254's share count).
+     */
+    int viewers() {
+        int n = sharers - runCount;
+        for (int k = 0; k < runCount; k++) {
+            n += runs[k].visible(runIndices[k]);
+        }
+        return n;
+    }
+
+    /** True when the page is held by exactly one frozen run and nothing else. */
+    boolean onlyIn(FrozenPages run) {
+        return sharers == 1 && runCount == 1 && runs[0] == run;
     }
 
     public static long roundUp(long bytes) {

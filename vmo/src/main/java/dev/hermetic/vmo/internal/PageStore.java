@@ -5,15 +5,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The pages of one or more VMOs (a VMO and its slices): Zircon's copy-on-write page tree,
- * flattened. A slot holds a page shared by reference with other stores; a write to a page
- * with more than one sharer copies it first. Guarded by {@link Kernel#LOCK}.
+ * The pages of one or more VMOs (a VMO and its slices): Zircon's copy-on-write page tree, at
+ * most one hidden level deep. A slot holds a page shared by reference with other stores; a
+ * write to a page with more than one sharer copies it first. Beneath the slots a store may be
+ * based on {@link FrozenPages}: an empty slot reads the frozen page at its index, so cloning a
+ * store whole costs one reference instead of one per page. Guarded by {@link Kernel#LOCK}.
  */
 public final class PageStore {
     private static final Page[] EMPTY = new Page[0];
 
-    /** Slots by page index; null reads as zero; length covers the highest committed index only. */
+    /**
+     * Own slots by page index; null reads through to {@link #base} (zero without one),
+     * {@link Page#HOLE} reads as zero over it; the length covers the highest set slot only.
+     */
     private Page[] pages = EMPTY;
+    /** The frozen pages beneath the slots, from index 0; null for none. */
+    private FrozenPages base;
     /** The account new pages of this store are charged to. */
     final BudgetAccount account;
     /** Live VMOs that are a window on this store; the store's pages are released when it empties. */
@@ -23,8 +30,29 @@ public final class PageStore {
         this.account = account;
     }
 
-    Page page(long index) {
+    /** A store that starts as a whole clone of the pages in {@code base}. */
+    static PageStore basedOn(FrozenPages base, BudgetAccount account) {
+        PageStore store = new PageStore(account);
+        store.base = base;
+        base.bases++;
+        return store;
+    }
+
+    private Page slot(long index) {
         return index < pages.length ? pages[(int) index] : null;
+    }
+
+    private boolean baseCovers(long index) {
+        return base != null && index < base.pages.length;
+    }
+
+    /** The page slot {@code index} reads: its own, the frozen one beneath, or null for zero. */
+    Page page(long index) {
+        Page p = slot(index);
+        if (p == null) {
+            return baseCovers(index) ? base.pages[(int) index] : null;
+        }
+        return p == Page.HOLE ? null : p;
     }
 
     /** The array to read page {@code index} from: its page's data or the shared zero page. */
@@ -33,73 +61,179 @@ public final class PageStore {
         return p == null ? Page.ZERO : p.data;
     }
 
-    /** True when page {@code index} is committed and no other store holds it. */
+    /** True when page {@code index} is committed in this store's own slot and no one else holds it. */
     boolean exclusive(long index) {
-        Page p = page(index);
-        return p != null && p.sharers == 1;
+        Page p = slot(index);
+        return p != null && p != Page.HOLE && p.sharers == 1;
     }
 
-    /** Makes page {@code index} exclusive, charging this store's account; returns its array. */
-    byte[] own(long index) {
-        if (!exclusive(index)) {
-            account.charge(Page.SIZE);
-            try {
-                return ownPrecharged(index);
-            } catch (RuntimeException e) {
-                account.release(Page.SIZE);
-                throw e;
-            }
+    /**
+     * True when page {@code index} is a frozen page no other store can see any more: a write
+     * takes it over instead of copying it (Zircon moves such a page out of a hidden parent).
+     */
+    private boolean orphaned(long index) {
+        if (slot(index) != null || !baseCovers(index)) {
+            return false;
         }
-        return pages[(int) index].data;
+        Page p = base.pages[(int) index];
+        return p != null && p.onlyIn(base) && base.visible((int) index) == 1;
     }
 
-    /** Like {@link #own} when the caller already charged one page for a non-exclusive slot. */
+    /** True when making page {@code index} writable needs a new page: it is neither exclusive nor orphaned. */
+    boolean needsCommit(long index) {
+        return !exclusive(index) && !orphaned(index);
+    }
+
+    /** Makes page {@code index} exclusive, charging this store's account if that takes a new page; returns its array. */
+    byte[] own(long index) {
+        if (!needsCommit(index)) {
+            return ownPrecharged(index);
+        }
+        account.charge(Page.SIZE);
+        try {
+            return ownPrecharged(index);
+        } catch (RuntimeException e) {
+            account.release(Page.SIZE);
+            throw e;
+        }
+    }
+
+    /**
+     * Makes page {@code index} exclusive; when {@link #needsCommit} is true the caller has
+     * already charged one page for it. Returns its array.
+     */
     byte[] ownPrecharged(long index) {
+        Page current = slot(index);
+        if (current != null && current != Page.HOLE && current.sharers == 1) {
+            return current.data;
+        }
+        if (orphaned(index)) {
+            Page p = base.pages[(int) index];
+            base.pages[(int) index] = null;
+            p.removeRun(base, (int) index);
+            setSlot(index, p);
+            base.shadowed[(int) index]++;
+            return p.data;
+        }
         Page old = page(index);
         Page fresh = Page.allocate(old == null ? Page.ZERO : old.data, account);
-        ensureLength(index + 1);
-        pages[(int) index] = fresh;
-        if (old != null) {
-            unshare(old);
+        setSlot(index, fresh);
+        if (current == null) {
+            shadow(index, 1);
+        } else if (current != Page.HOLE) {
+            unshare(current);
         }
         return fresh.data;
     }
 
-    /** Puts references to this store's pages [from, from+count) into {@code dst} at dstFrom. */
-    void shareInto(PageStore dst, long from, long count, long dstFrom) {
-        long end = Math.min(from + count, pages.length);
-        for (long i = from; i < end; i++) {
-            Page p = pages[(int) i];
-            if (p != null) {
-                p.sharers++;
-                dst.ensureLength(dstFrom + (i - from) + 1);
-                dst.pages[(int) (dstFrom + (i - from))] = p;
+    private void setSlot(long index, Page p) {
+        ensureLength(index + 1);
+        pages[(int) index] = p;
+    }
+
+    /** Counts this store's slot {@code index} as hiding the base page beneath it ({@code +1}) or not. */
+    private void shadow(long index, int delta) {
+        if (baseCovers(index)) {
+            base.shadowed[(int) index] += delta;
+            if (delta > 0) {
+                base.releaseIfUnseen((int) index);
             }
         }
+    }
+
+    /** Puts references to the pages this store reads at [from, from+count) into {@code dst} at dstFrom. */
+    void shareInto(PageStore dst, long from, long count, long dstFrom) {
+        long end = Math.min(from + count, extent());
+        for (long i = from; i < end; i++) {
+            Page p = page(i);
+            if (p != null) {
+                p.sharers++;
+                dst.setSlot(dstFrom + (i - from), p);
+            }
+        }
+    }
+
+    /** One past the highest index whose read may see a page. */
+    private long extent() {
+        return Math.max(pages.length, base == null ? 0 : base.pages.length);
+    }
+
+    /** True when no own slot is set: the store reads exactly its base. */
+    private boolean noOwnSlots() {
+        for (Page p : pages) {
+            if (p != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A new store reading what this one reads over [0, length) and zero past it, sharing a
+     * frozen base when this store can hand one over in O(1) (it reads exactly its base) or
+     * become based on one (it has no base yet, and nothing past {@code length}); null otherwise.
+     * After freezing, this store's pages are no longer exclusive: the caller drops cached write access.
+     */
+    PageStore wholeClone(long length, BudgetAccount childAccount) {
+        if (base != null) {
+            return noOwnSlots() && base.pages.length <= length ? basedOn(base, childAccount) : null;
+        }
+        int last = pages.length;
+        while (last > 0 && pages[last - 1] == null) {
+            last--;
+        }
+        if (last == 0 || last > length) {
+            return null;
+        }
+        base = new FrozenPages(Arrays.copyOf(pages, last));
+        base.bases = 1;
+        pages = EMPTY;
+        return basedOn(base, childAccount);
     }
 
     /** Releases slots [from, to); they read as zero afterwards. */
     void drop(long from, long to) {
-        long end = Math.min(to, pages.length);
+        long end = Math.min(to, extent());
         for (long i = from; i < end; i++) {
-            Page p = pages[(int) i];
-            if (p != null) {
-                pages[(int) i] = null;
+            Page p = slot(i);
+            if (p != null && p != Page.HOLE) {
                 unshare(p);
+            }
+            if (baseCovers(i)) {
+                if (p == null) {
+                    shadow(i, 1);
+                }
+                setSlot(i, Page.HOLE);
+            } else if (p != null) {
+                pages[(int) i] = null;
             }
         }
     }
 
+    /** Releases every page; the store reads as zero afterwards. */
     void dropAll() {
-        drop(0, pages.length);
+        for (int i = 0; i < pages.length; i++) {
+            Page p = pages[i];
+            if (p != null) {
+                if (p != Page.HOLE) {
+                    unshare(p);
+                }
+                shadow(i, -1);
+            }
+        }
         pages = EMPTY;
+        if (base != null) {
+            FrozenPages gone = base;
+            base = null;
+            gone.baseGone();
+        }
     }
 
-    /** True when some slot in [from, to) is committed. */
+    /** True when some slot in [from, to) reads a committed page. */
     boolean anyCommitted(long from, long to) {
-        long end = Math.min(to, pages.length);
+        long end = Math.min(to, extent());
         for (long i = from; i < end; i++) {
-            if (pages[(int) i] != null) {
+            if (page(i) != null) {
                 return true;
             }
         }
@@ -108,22 +242,23 @@ public final class PageStore {
 
     /** Fills {@code out} = {committed, private, shared, scaled} bytes over slots [from, to). */
     void attribute(long from, long to, long[] out) {
-        long end = Math.min(to, pages.length);
+        long end = Math.min(to, extent());
         for (long i = from; i < end; i++) {
-            Page p = pages[(int) i];
+            Page p = page(i);
             if (p != null) {
+                int viewers = p.viewers();
                 out[0] += Page.SIZE;
-                if (p.sharers == 1) {
+                if (viewers == 1) {
                     out[1] += Page.SIZE;
                 } else {
                     out[2] += Page.SIZE;
                 }
-                out[3] += Page.SIZE / p.sharers;
+                out[3] += Page.SIZE / viewers;
             }
         }
     }
 
-    private static void unshare(Page p) {
+    static void unshare(Page p) {
         if (--p.sharers == 0) {
             p.account.release(Page.SIZE);
         }

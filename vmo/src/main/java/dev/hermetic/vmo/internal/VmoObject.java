@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The kernel object a VMO handle names: a window of {@link #size} bytes on a {@link PageStore}
- * starting at page {@link #storeOffset}. A snapshot child gets a new store holding references
- * to the parent's pages; a slice shares its parent's store. Guarded by {@link Kernel#LOCK}.
+ * starting at page {@link #storeOffset}. A snapshot child gets a new store: based on the
+ * parent's frozen pages when it clones the whole store, else holding references to the
+ * parent's pages; a slice shares its parent's store. Guarded by {@link Kernel#LOCK}.
  */
 public final class VmoObject {
     /** Largest VMO size accepted: 1 TiB keeps every page index an int. */
@@ -145,7 +146,7 @@ public final class VmoObject {
         long last = storeOffset + ((offset + len - 1) >> Page.SHIFT);
         long toCommit = 0;
         for (long i = first; i <= last; i++) {
-            if (!store.exclusive(i)) {
+            if (store.needsCommit(i)) {
                 toCommit++;
             }
         }
@@ -159,6 +160,9 @@ public final class VmoObject {
             byte[] page;
             if (store.exclusive(index)) {
                 page = store.page(index).data;
+            } else if (!store.needsCommit(index)) {
+                page = store.ownPrecharged(index);
+                invalidateStore(store, index, index + 1);
             } else {
                 page = ownOnePrecharged(index, toCommit--);
             }
@@ -308,12 +312,20 @@ public final class VmoObject {
             child = new VmoObject(koid, name, store, storeOffset + (offset >> Page.SHIFT), rounded, childSize,
                     false, true);
         } else {
-            PageStore fresh = new PageStore(account == null ? store.account : account);
+            BudgetAccount childAccount = account == null ? store.account : account;
             long parentPages = size >> Page.SHIFT;
             long first = offset >> Page.SHIFT;
             long count = Math.max(0, Math.min(rounded >> Page.SHIFT, parentPages - first));
+            // A clone of the whole store shares a frozen base in O(1); any other range shares
+            // page by page.
+            PageStore fresh = count > 0 && storeOffset == 0 && first == 0 ? store.wholeClone(count, childAccount) : null;
+            if (fresh == null) {
+                fresh = new PageStore(childAccount);
+                if (count > 0) {
+                    store.shareInto(fresh, storeOffset + first, count, 0);
+                }
+            }
             if (count > 0) {
-                store.shareInto(fresh, storeOffset + first, count, 0);
                 // Pages this VMO could write in place are now shared: drop cached write access.
                 invalidateStore(store, storeOffset + first, storeOffset + first + count);
             }
