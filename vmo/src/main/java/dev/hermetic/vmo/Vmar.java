@@ -150,9 +150,14 @@ public final class Vmar extends Handle {
 
     /** A new single-threaded fast accessor over the whole address space this region belongs to. */
     public VmarView view() {
+        return new VmarView(this);
+    }
+
+    /** The region a new view reads through; refuses a closed handle. */
+    VmarObject viewedObject() {
         synchronized (Kernel.LOCK) {
             checkOpen();
-            return new VmarView(object);
+            return object;
         }
     }
 

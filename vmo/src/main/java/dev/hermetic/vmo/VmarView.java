@@ -26,8 +26,13 @@ import java.util.Objects;
  * address space or its VMOs only while that thread is not accessing it (the host touches an
  * engine's memory only before it starts and after it exits). That is why the cache arrays are
  * plain fields. Addresses are {@code int}s in [0, 2^31); a negative address faults.
+ *
+ * <p>A class whose own hot path is these accesses (a Wasm linear memory) extends the view
+ * rather than holding one, so the accessors are its own methods with no wrapper around them,
+ * and overrides {@link #accessFault} to throw its own exceptions. The view never calls its own
+ * public methods.
  */
-public final class VmarView {
+public class VmarView {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -59,8 +64,24 @@ public final class VmarView {
     private final TranslationCache invalidator = this::invalidate;
 
     VmarView(VmarObject object) {
-        this.root = object.rootObject();
-        root.register(invalidator);
+        synchronized (Kernel.LOCK) {
+            this.root = object.rootObject();
+            root.register(invalidator);
+        }
+    }
+
+    /** A view over the address space {@code vmar} belongs to, as {@link Vmar#view()} makes. */
+    protected VmarView(Vmar vmar) {
+        this(vmar.viewedObject());
+    }
+
+    /**
+     * What a load or store of {@code size} bytes at {@code addr} that faults throws; by default
+     * the fault itself ({@link PageFaultException}, or {@link ZxException} NO_MEMORY when the
+     * copy-on-write copy is over budget).
+     */
+    protected RuntimeException accessFault(ZxException fault, int addr, int size, boolean write) {
+        return fault;
     }
 
     /** Write faults resolved by committing a page (a copy-on-write copy or a fresh zero page). */
@@ -70,108 +91,108 @@ public final class VmarView {
 
     // ---- fast paths ------------------------------------------------------------------------
 
+    // Each hit is one array load, a null check and the access, in as few bytecodes as possible:
+    // compiled Wasm inlines an accessor at every load and store, and HotSpot stops inlining a
+    // method once the bytecodes it has inlined pass a budget (DesiredMethodLimit), after which
+    // accesses become calls. A miss (null entry) branches to the slow path; a page index past
+    // the cache or an access across a page boundary, both rare, lands there by exception.
+
     public byte readByte(int addr) {
-        byte[][] r = readPages;
-        int p = addr >>> SHIFT;
-        if (p < r.length) {
-            byte[] page = r[p];
+        try {
+            byte[] page = readPages[addr >>> SHIFT];
             if (page != null) {
                 return page[addr & MASK];
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         return (byte) readSlow(addr, 1);
     }
 
     public short readShort(int addr) {
-        byte[][] r = readPages;
-        int p = addr >>> SHIFT;
-        int o = addr & MASK;
-        if (p < r.length && o <= SIZE - 2) {
-            byte[] page = r[p];
+        try {
+            byte[] page = readPages[addr >>> SHIFT];
             if (page != null) {
-                return (short) SHORT.get(page, o);
+                return (short) SHORT.get(page, addr & MASK);
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         return (short) readSlow(addr, 2);
     }
 
     public int readInt(int addr) {
-        byte[][] r = readPages;
-        int p = addr >>> SHIFT;
-        int o = addr & MASK;
-        if (p < r.length && o <= SIZE - 4) {
-            byte[] page = r[p];
+        try {
+            byte[] page = readPages[addr >>> SHIFT];
             if (page != null) {
-                return (int) INT.get(page, o);
+                return (int) INT.get(page, addr & MASK);
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         return (int) readSlow(addr, 4);
     }
 
     public long readLong(int addr) {
-        byte[][] r = readPages;
-        int p = addr >>> SHIFT;
-        int o = addr & MASK;
-        if (p < r.length && o <= SIZE - 8) {
-            byte[] page = r[p];
+        try {
+            byte[] page = readPages[addr >>> SHIFT];
             if (page != null) {
-                return (long) LONG.get(page, o);
+                return (long) LONG.get(page, addr & MASK);
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         return readSlow(addr, 8);
     }
 
     public void writeByte(int addr, byte value) {
-        byte[][] w = writePages;
-        int p = addr >>> SHIFT;
-        if (p < w.length) {
-            byte[] page = w[p];
+        try {
+            byte[] page = writePages[addr >>> SHIFT];
             if (page != null) {
                 page[addr & MASK] = value;
                 return;
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         writeSlow(addr, 1, value);
     }
 
     public void writeShort(int addr, short value) {
-        byte[][] w = writePages;
-        int p = addr >>> SHIFT;
-        int o = addr & MASK;
-        if (p < w.length && o <= SIZE - 2) {
-            byte[] page = w[p];
+        try {
+            byte[] page = writePages[addr >>> SHIFT];
             if (page != null) {
-                SHORT.set(page, o, value);
+                SHORT.set(page, addr & MASK, value);
                 return;
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         writeSlow(addr, 2, value);
     }
 
     public void writeInt(int addr, int value) {
-        byte[][] w = writePages;
-        int p = addr >>> SHIFT;
-        int o = addr & MASK;
-        if (p < w.length && o <= SIZE - 4) {
-            byte[] page = w[p];
+        try {
+            byte[] page = writePages[addr >>> SHIFT];
             if (page != null) {
-                INT.set(page, o, value);
+                INT.set(page, addr & MASK, value);
                 return;
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         writeSlow(addr, 4, value);
     }
 
     public void writeLong(int addr, long value) {
-        byte[][] w = writePages;
-        int p = addr >>> SHIFT;
-        int o = addr & MASK;
-        if (p < w.length && o <= SIZE - 8) {
-            byte[] page = w[p];
+        try {
+            byte[] page = writePages[addr >>> SHIFT];
             if (page != null) {
-                LONG.set(page, o, value);
+                LONG.set(page, addr & MASK, value);
                 return;
             }
+        } catch (IndexOutOfBoundsException pastCacheOrAcrossPages) {
+            // the slow path below
         }
         writeSlow(addr, 8, value);
     }
@@ -292,24 +313,32 @@ public final class VmarView {
     }
 
     private long readSlow(int addr, int size) {
-        synchronized (Kernel.LOCK) {
-            check(addr, size, false);
-            long value = 0;
-            for (int i = 0; i < size; i++) {
-                long a = (long) addr + i;
-                value |= (array((int) (a >>> SHIFT), false)[(int) (a & MASK)] & 0xFFL) << (8 * i);
+        try {
+            synchronized (Kernel.LOCK) {
+                check(addr, size, false);
+                long value = 0;
+                for (int i = 0; i < size; i++) {
+                    long a = (long) addr + i;
+                    value |= (array((int) (a >>> SHIFT), false)[(int) (a & MASK)] & 0xFFL) << (8 * i);
+                }
+                return value;
             }
-            return value;
+        } catch (ZxException fault) {
+            throw accessFault(fault, addr, size, false);
         }
     }
 
     private void writeSlow(int addr, int size, long value) {
-        synchronized (Kernel.LOCK) {
-            check(addr, size, true);
-            for (int i = 0; i < size; i++) {
-                long a = (long) addr + i;
-                array((int) (a >>> SHIFT), true)[(int) (a & MASK)] = (byte) (value >>> (8 * i));
+        try {
+            synchronized (Kernel.LOCK) {
+                check(addr, size, true);
+                for (int i = 0; i < size; i++) {
+                    long a = (long) addr + i;
+                    array((int) (a >>> SHIFT), true)[(int) (a & MASK)] = (byte) (value >>> (8 * i));
+                }
             }
+        } catch (ZxException fault) {
+            throw accessFault(fault, addr, size, true);
         }
     }
 

@@ -43,6 +43,33 @@ class VmarViewTest {
         assertThat(Float.intBitsToFloat(v.readInt(100))).isEqualTo(1.5f);
     }
 
+    /** A view that reports faults its own way, as a Wasm memory extending the view does. */
+    private static final class TrappingView extends VmarView {
+        TrappingView(Vmar vmar) {
+            super(vmar);
+        }
+
+        @Override
+        protected RuntimeException accessFault(ZxException fault, int addr, int size, boolean write) {
+            return new IllegalStateException((write ? "write " : "read ") + size + " at " + addr + ": "
+                    + ((PageFaultException) fault).kind());
+        }
+    }
+
+    @Test
+    void aSubclassTurnsEveryScalarFaultIntoItsOwnException() {
+        Vmar root = Vmar.createRoot(4 * PAGE);
+        root.map(Vmar.PERM_READ | Vmar.SPECIFIC, 0, Vmo.create(PAGE), 0, PAGE);
+        VmarView v = new TrappingView(root);
+        assertThat(v.readInt(8)).isZero();
+        assertThatThrownBy(() -> v.writeInt(8, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("write 4 at 8: NOT_WRITABLE");
+        assertThatThrownBy(() -> v.readLong(PAGE - 4)).hasMessage("read 8 at " + (PAGE - 4) + ": NOT_MAPPED");
+        assertThatThrownBy(() -> v.readByte(-1)).hasMessage("read 1 at -1: NOT_MAPPED");
+        assertThatThrownBy(() -> v.writeShort(3 * PAGE, (short) 1)).hasMessage("write 2 at " + 3 * PAGE + ": NOT_MAPPED");
+        assertThat(v.readShort(PAGE - 2)).as("the view still works after its faults").isZero();
+    }
+
     @Test
     void faultsAreTypedAndWriteNothing() {
         Vmar root = Vmar.createRoot(8 * PAGE);

@@ -25,11 +25,12 @@ import java.util.function.Function;
 /**
  * A Wasm linear memory whose address space is a root {@link Vmar}: the module's image mapped
  * copy-on-write at 0, a fresh zero-page VMO per {@code memory.grow}, and spans the host maps over
- * them. Every access goes through one {@link VmarView}, whose per-page translation cache is the
- * fast path. Not thread-safe: one engine thread uses it, and the host only before start and
- * after the end.
+ * them. The memory is itself the {@link VmarView} over that address space: Chicory's loads and
+ * stores are the view's accessors, whose per-page translation cache is the fast path, with no
+ * wrapper around them (compiled Wasm inlines one at every access, within a bytecode budget).
+ * Not thread-safe: one engine thread uses it, and the host only before start and after the end.
  */
-public final class VmoMemory implements Memory {
+public final class VmoMemory extends VmarView implements Memory {
     /** Chicory's Wasm page, 64 KiB. */
     private static final int WASM_PAGE = Memory.PAGE_SIZE;
 
@@ -37,8 +38,6 @@ public final class VmoMemory implements Memory {
     private final MemoryLimits limits;
     /** The address space: exactly {@code maximumPages() * 64 KiB} bytes, so no access can land past it. */
     private final Vmar root;
-    /** The accessor every load and store goes through. */
-    private final VmarView view;
     /** Charged for every page any of this memory's VMOs commits; null means unlimited. */
     private final MemoryBudget budget;
     /** Every VMO this memory created; closed on {@link #release}. */
@@ -64,10 +63,14 @@ public final class VmoMemory implements Memory {
      * @param budget the committed-bytes quota, or null for none
      */
     public VmoMemory(MemoryLimits limits, MemoryImage image, MemoryBudget budget) {
+        this(limits, addressSpace(limits), image, budget);
+    }
+
+    private VmoMemory(MemoryLimits limits, Vmar root, MemoryImage image, MemoryBudget budget) {
+        super(root);
         this.limits = limits;
         this.budget = budget;
-        this.root = Vmar.createRoot(Math.max(1L, (long) maximumPages()) * WASM_PAGE);
-        this.view = root.view();
+        this.root = root;
         this.image = image != null && image.holdsSegments() ? image : null;
         this.pages = limits.initialPages();
         this.restored = false;
@@ -81,10 +84,14 @@ public final class VmoMemory implements Memory {
      * @param limits the declared limits, maximum capped by the caller and at least the snapshot's pages
      */
     public VmoMemory(MemoryLimits limits, MemorySnapshot snapshot, MemoryBudget budget) {
+        this(limits, addressSpace(limits), snapshot, budget);
+    }
+
+    private VmoMemory(MemoryLimits limits, Vmar root, MemorySnapshot snapshot, MemoryBudget budget) {
+        super(root);
         this.limits = limits;
         this.budget = budget;
-        this.root = Vmar.createRoot(Math.max(1L, (long) maximumPages()) * WASM_PAGE);
-        this.view = root.view();
+        this.root = root;
         this.image = null;
         this.pages = snapshot.pages();
         this.restored = true;
@@ -197,10 +204,6 @@ public final class VmoMemory implements Memory {
     }
 
     /** Bytes committed by this memory's own VMOs. */
-    public long copyOnWriteFaults() {
-        return view.copyOnWriteFaults();
-    }
-
     public long committedBytes() {
         long total = 0;
         for (Vmo v : List.copyOf(owned)) {
@@ -245,7 +248,16 @@ public final class VmoMemory implements Memory {
 
     @Override
     public int maximumPages() {
+        return maximumPages(limits);
+    }
+
+    private static int maximumPages(MemoryLimits limits) {
         return Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
+    }
+
+    /** Exactly {@code maximumPages() * 64 KiB} bytes, so no access can land past it. */
+    private static Vmar addressSpace(MemoryLimits limits) {
+        return Vmar.createRoot(Math.max(1L, (long) maximumPages(limits)) * WASM_PAGE);
     }
 
     @Override
@@ -383,47 +395,22 @@ public final class VmoMemory implements Memory {
         return fault(e, addr, size);
     }
 
-    // ---- loads and stores
+    // ---- loads and stores: readShort, readInt, readLong, writeByte, writeShort and writeLong
+    // are the view's own; the rest are one call away from them.
 
     @Override
-    public byte read(int addr) {
-        try {
-            return view.readByte(addr);
-        } catch (ZxException e) {
-            throw fault(e, addr, 1);
-        }
+    protected RuntimeException accessFault(ZxException e, int addr, int size, boolean write) {
+        return write ? fault(e, addr, size) : readFault(e, addr, size);
     }
 
     @Override
-    public short readShort(int addr) {
-        try {
-            return view.readShort(addr);
-        } catch (ZxException e) {
-            throw readFault(e, addr, 2);
-        }
+    public byte read(int addr) {
+        return readByte(addr);
     }
 
     @Override
     public long readU16(int addr) {
         return readShort(addr) & 0xFFFFL;
-    }
-
-    @Override
-    public int readInt(int addr) {
-        try {
-            return view.readInt(addr);
-        } catch (ZxException e) {
-            throw readFault(e, addr, 4);
-        }
-    }
-
-    @Override
-    public long readLong(int addr) {
-        try {
-            return view.readLong(addr);
-        } catch (ZxException e) {
-            throw readFault(e, addr, 8);
-        }
     }
 
     @Override
@@ -447,44 +434,13 @@ public final class VmoMemory implements Memory {
     }
 
     @Override
-    public void writeByte(int addr, byte data) {
-        try {
-            view.writeByte(addr, data);
-        } catch (ZxException e) {
-            throw fault(e, addr, 1);
-        }
-    }
-
-    @Override
-    public void writeShort(int addr, short data) {
-        try {
-            view.writeShort(addr, data);
-        } catch (ZxException e) {
-            throw fault(e, addr, 2);
-        }
-    }
-
-    @Override
     public void writeI32(int addr, int data) {
-        try {
-            view.writeInt(addr, data);
-        } catch (ZxException e) {
-            throw fault(e, addr, 4);
-        }
-    }
-
-    @Override
-    public void writeLong(int addr, long data) {
-        try {
-            view.writeLong(addr, data);
-        } catch (ZxException e) {
-            throw fault(e, addr, 8);
-        }
+        writeInt(addr, data);
     }
 
     @Override
     public void writeF32(int addr, float data) {
-        writeI32(addr, Float.floatToRawIntBits(data));
+        writeInt(addr, Float.floatToRawIntBits(data));
     }
 
     @Override
@@ -499,7 +455,7 @@ public final class VmoMemory implements Memory {
         checkBounds(offset, size, data.length, false);
         checkBounds(addr, size, sizeInBytes(), false);
         try {
-            view.write(addr, data, offset, size);
+            super.write(addr, data, offset, size);
         } catch (ZxException e) {
             throw fault(e, addr, size);
         }
@@ -510,7 +466,7 @@ public final class VmoMemory implements Memory {
         checkBounds(addr, len, sizeInBytes(), false);
         byte[] out = new byte[len];
         try {
-            view.read(addr, out, 0, len);
+            super.read(addr, out, 0, len);
         } catch (ZxException e) {
             throw fault(e, addr, len);
         }
@@ -522,7 +478,7 @@ public final class VmoMemory implements Memory {
         int size = toIndex - fromIndex;
         checkBounds(fromIndex, size, sizeInBytes(), false);
         try {
-            view.fill(fromIndex, size, value);
+            super.fill(fromIndex, size, value);
         } catch (ZxException e) {
             throw fault(e, fromIndex, size);
         }
@@ -533,7 +489,7 @@ public final class VmoMemory implements Memory {
         checkBounds(dest, size, sizeInBytes(), false);
         checkBounds(src, size, sizeInBytes(), false);
         try {
-            view.copy(dest, src, size);
+            super.copy(dest, src, size);
         } catch (ZxException e) {
             throw fault(e, dest, size);
         }
