@@ -59,11 +59,7 @@ class NodePeerTest {
             Files.write(in, inputs.get(i));
             command.add(in.toString());
         }
-        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String stdout = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor()).as(stdout).isZero();
-        List<String> lines = stdout.lines().toList();
-        assertThat(lines).hasSize(inputs.size());
+        List<String> lines = runNode(command, inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             ChicoryEngine.FilterResult chicory = ChicoryEngine.start(engine).filter(inputs.get(i), OUT_CAP);
             assertThat(lines.get(i)).as("%s input %d", engine, i).isEqualTo("status " + chicory.status());
@@ -108,11 +104,7 @@ class NodePeerTest {
             Files.write(in, inputs.get(i));
             command.add(in.toString());
         }
-        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String stdout = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor()).as(stdout).isZero();
-        List<String> lines = stdout.lines().toList();
-        assertThat(lines).hasSize(inputs.size());
+        List<String> lines = runNode(command, inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             try (KvLookupEngineTest.Fixture f = new KvLookupEngineTest.Fixture(grants)) {
                 f.entries.putAll(entries);
@@ -130,5 +122,15 @@ class NodePeerTest {
     /** A JSON string literal; enough for the test's keys and values (no control characters). */
     private static String json(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Runs the V8 driver; it must exit 0 and print one status line per input. */
+    private static List<String> runNode(List<String> command, int inputs) throws Exception {
+        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String stdout = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(stdout).isZero();
+        List<String> lines = stdout.lines().toList();
+        assertThat(lines).hasSize(inputs);
+        return lines;
     }
 }
