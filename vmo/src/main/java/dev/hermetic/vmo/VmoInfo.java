@@ -2,8 +2,9 @@ package dev.hermetic.vmo;
 
 /**
  * A VMO's info (like {@code ZX_INFO_VMO}), with RFC-0254-style attribution: a committed page
- * is private when one VMO's page store holds it and shared otherwise; scaled bytes divide each
- * shared page by the number of stores that hold it (rounded down).
+ * is private when one page store sees it (a VMO and its slices share a store) and shared
+ * otherwise; scaled bytes divide each shared page by the number of stores that see it (rounded
+ * down). A store sees a page it holds, and a frozen page beneath an empty slot of its own.
  *
  * @param koid the VMO's koid
  * @param parentKoid the koid of the VMO it was created from, 0 if none
@@ -16,7 +17,7 @@ package dev.hermetic.vmo;
  * @param mappings live mappings
  * @param shareCount distinct address spaces mapping it
  * @param committedBytes bytes of committed pages in its range
- * @param privateBytes committed bytes of pages held by its store alone
+ * @param privateBytes committed bytes of pages its store alone sees
  * @param sharedBytes committed bytes of pages shared with other stores
  * @param scaledBytes private bytes plus each shared page divided by its sharers
  * @param handleRights the rights of the handle the info was read through
