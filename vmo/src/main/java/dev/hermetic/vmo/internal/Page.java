@@ -2,6 +2,7 @@ package dev.hermetic.vmo.internal;
 
 import dev.hermetic.vmo.Status;
 import dev.hermetic.vmo.ZxException;
+import java.util.Arrays;
 
 /** One committed 4 KiB page, shared by reference between page stores until written. */
 public final class Page {
@@ -56,8 +57,8 @@ public final class Page {
             runs = new FrozenPages[1];
             runIndices = new int[1];
         } else if (runCount == runs.length) {
-            runs = java.util.Arrays.copyOf(runs, runCount * 2);
-            runIndices = java.util.Arrays.copyOf(runIndices, runCount * 2);
+            runs = Arrays.copyOf(runs, runCount * 2);
+            runIndices = Arrays.copyOf(runIndices, runCount * 2);
         }
         runs[runCount] = run;
         runIndices[runCount++] = index;

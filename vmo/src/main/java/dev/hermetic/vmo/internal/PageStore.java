@@ -104,7 +104,7 @@ public final class PageStore {
      */
     byte[] ownPrecharged(long index) {
         Page current = slot(index);
-        if (current != null && current != Page.HOLE && current.sharers == 1) {
+        if (exclusive(index)) {
             return current.data;
         }
         if (orphaned(index)) {
