@@ -1,6 +1,8 @@
 package dev.hermetic.hooks.internal;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 
 /** The output of JavaScript's {@code JSON.stringify} for strings and finite numbers. */
 public final class JsJson {
@@ -68,19 +70,20 @@ public final class JsJson {
             out.append('-');
             d = -d;
         }
-        // Shortest round-tripping digits: the correctly rounded p-digit value is the closest
-        // p-digit candidate, so the first p that reads back is the shortest, closest answer;
-        // 17 digits always read back.
-        String sci = null;
+        // Shortest round-tripping digits: the exact value correctly rounded to p digits is the
+        // closest p-digit candidate, so the first p that reads back is the shortest, closest
+        // answer; 17 digits always read back. (Formatter's %e rounds Double.toString's digits
+        // instead of the exact value, which double-rounds: 841090427771483648 became ...3700.)
+        BigDecimal exact = new BigDecimal(d);
+        BigDecimal rounded = exact;
         for (int p = 1; p <= 17; p++) {
-            sci = String.format(Locale.ROOT, "%." + (p - 1) + "e", d);
-            if (Double.parseDouble(sci) == d) {
+            rounded = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (Double.parseDouble(rounded.toString()) == d) {
                 break;
             }
         }
-        int e = sci.indexOf('e');
-        String digits = sci.substring(0, e).replace(".", "");
-        int exponent = Integer.parseInt(sci.substring(e + 1));
+        String digits = rounded.unscaledValue().toString();
+        int exponent = digits.length() - 1 - rounded.scale();
         digits = stripTrailingZeros(digits);
         int k = digits.length();
         int n = exponent + 1; // the decimal point sits after n digits
