@@ -25,9 +25,12 @@ public final class Attribution {
     /** Pages seen with {@code sharers[k]} viewers. */
     private long[] pages = new long[4];
     private int kinds;
+    /** {integral, fractional} scaled bytes once computed; null until then and after every {@link #addPage}. */
+    private long[] scaled;
 
     /** Adds one committed page seen by {@code viewers} (>= 1) stores. */
     void addPage(int viewers) {
+        scaled = null;
         committed += Page.SIZE;
         if (viewers == 1) {
             privateBytes += Page.SIZE;
@@ -71,6 +74,13 @@ public final class Attribution {
 
     /** {integral, fractional}: whole bytes of each sharer group, then the leftover fractions summed exactly. */
     private long[] scaled() {
+        if (scaled == null) {
+            scaled = sumScaled();
+        }
+        return scaled;
+    }
+
+    private long[] sumScaled() {
         long integral = privateBytes;
         BigInteger numerator = BigInteger.ZERO;
         BigInteger denominator = BigInteger.ONE;
