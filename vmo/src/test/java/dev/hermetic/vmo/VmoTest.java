@@ -40,7 +40,7 @@ class VmoTest {
     @Test
     void resizeNeedsResizableAndGrowAfterShrinkExposesNothingOld() {
         Vmo fixed = Vmo.create(PAGE);
-        assertThat(statusOf(() -> fixed.setSize(2 * PAGE))).isEqualTo(Status.ACCESS_DENIED);
+        assertThat(statusOf(() -> fixed.setSize(2 * PAGE))).isEqualTo(Status.UNAVAILABLE);
         Vmo vmo = Vmo.builder(4 * PAGE).withResizable(true).build();
         byte[] ones = new byte[4 * PAGE];
         java.util.Arrays.fill(ones, (byte) 1);
