@@ -8,7 +8,6 @@ import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
 import dev.hermetic.host.internal.ProcessMemory;
-import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.vmo.Vmo;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -61,7 +60,8 @@ public final class Snapshot implements AutoCloseable {
     /** Takes the snapshot on the warm process's thread, between the warm-up and the process's end. */
     static Snapshot take(Engine engine, Instance instance, ProcessMemory processMemory, HookGate gate) {
         InstanceState state = InstanceState.capture(instance);
-        MemorySnapshot frozen = processMemory.snapshot(MemoryBudget.unlimited());
+        // Frozen pages live on the heap as long as the snapshot or a clone holds them: the host's budget counts them.
+        MemorySnapshot frozen = processMemory.snapshot(engine.host().memoryBudget().child(Long.MAX_VALUE));
         Map<Vmo, Vmo> cloned = new IdentityHashMap<>();
         processMemory.spans().forEach((address, span) -> frozen.regions().stream()
                 .filter(r -> r.address() == Integer.toUnsignedLong(address))
@@ -171,6 +171,7 @@ public final class Snapshot implements AutoCloseable {
                 .withMachineFactory(engine.machineFactory())
                 .withMemoryFactory(processMemory::create)
                 .withGlobalFactory(state.globalFactory())
+                .withTableFactory(processMemory.tables())
                 .withStart(false)
                 .build();
         state.restoreInto(instance);

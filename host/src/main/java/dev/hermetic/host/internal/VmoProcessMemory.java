@@ -19,8 +19,10 @@ final class VmoProcessMemory implements ProcessMemory {
     private final MemoryImage image;
     /** The process's limits. */
     private final Limits limits;
-    /** The process's commit quota: its limit, capped by the host's ceiling. */
+    /** The process's commit quota: its limit, capped by the host's ceiling, drawing from the host's budget. */
     private final MemoryBudget budget;
+    /** The process's tables, charged to {@link #budget}. */
+    private final ProcessTables tables;
     /** Called once on release, so the host stops counting this memory. */
     private final Consumer<ProcessMemory> onRelease;
     /** The snapshot this memory is a clone of; null for a fresh memory from {@link #image}. */
@@ -30,12 +32,13 @@ final class VmoProcessMemory implements ProcessMemory {
     /** Null until Chicory creates it. */
     private volatile VmoMemory memory;
 
-    VmoProcessMemory(MemoryImage image, MemorySnapshot origin, Limits limits, long committableBytes,
+    VmoProcessMemory(MemoryImage image, MemorySnapshot origin, Limits limits, MemoryBudget budget,
             Consumer<ProcessMemory> onRelease) {
         this.image = image;
         this.origin = origin;
         this.limits = limits;
-        this.budget = MemoryBudget.of(committableBytes);
+        this.budget = budget;
+        this.tables = new ProcessTables(limits.maxTableElements(), budget);
         this.onRelease = onRelease;
     }
 
@@ -53,6 +56,11 @@ final class VmoProcessMemory implements ProcessMemory {
         VmoMemory m = origin != null ? new VmoMemory(capped, origin, budget) : new VmoMemory(capped, image, budget);
         memory = m;
         return m;
+    }
+
+    @Override
+    public ProcessTables tables() {
+        return tables;
     }
 
     @Override
@@ -84,6 +92,7 @@ final class VmoProcessMemory implements ProcessMemory {
             if (m != null) {
                 m.release();
             }
+            tables.release();
         } finally {
             onRelease.accept(this);
         }
