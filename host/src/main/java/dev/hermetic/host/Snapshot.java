@@ -63,7 +63,9 @@ public final class Snapshot implements AutoCloseable {
         // Frozen pages live on the heap as long as the snapshot or a clone holds them: the host's budget counts them.
         MemorySnapshot frozen = processMemory.snapshot(engine.host().memoryBudget().child(Long.MAX_VALUE));
         Map<Vmo, Vmo> cloned = new IdentityHashMap<>();
+        // Only a span of whole pages is one region of the caller's pages; partial pages are private copies.
         processMemory.spans().forEach((address, span) -> frozen.regions().stream()
+                .filter(r -> span.pageOffset() == 0 && span.length() % Span.PAGE_SIZE == 0)
                 .filter(r -> r.address() == Integer.toUnsignedLong(address))
                 .findFirst()
                 .ifPresent(r -> cloned.put(span.vmo(), r.vmo())));
@@ -100,7 +102,10 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    /** The frozen clone of the range a warm-up span mapped of {@code original}, if one did. */
+    /**
+     * The frozen clone of the range a warm-up span mapped of {@code original}, if one did and
+     * the range was whole pages (a partial page is a private copy, not the caller's page).
+     */
     public Optional<Vmo> clonedVmo(Vmo original) {
         return Optional.ofNullable(clonedVmos.get(original));
     }
