@@ -58,7 +58,7 @@ public final class CodeDecoder {
     public FunctionBody decode(byte[] bytes, int start, int end) {
         List<Locals> locals = new ArrayList<>();
         List<Instruction> instructions = new ArrayList<>();
-        run(bytes, start, end, new Sink() {
+        int localsCountWidth = run(bytes, start, end, new Sink() {
             @Override
             public void locals(Locals l) {
                 locals.add(l);
@@ -77,7 +77,7 @@ public final class CodeDecoder {
                 instructions.add(new Instruction(offset, op, opcodeWidth, s, w));
             }
         });
-        return new FunctionBody(locals, instructions);
+        return new FunctionBody(locals, instructions, localsCountWidth);
     }
 
     /** Streams the body in {@code bytes[start, end)} to {@code visitor}. */
@@ -102,9 +102,11 @@ public final class CodeDecoder {
         void instruction(int offset, Opcode op, int opcodeWidth, long[] slots, byte[] widths, int count);
     }
 
-    private void run(byte[] bytes, int start, int end, Sink sink) {
+    /** Reads the body, telling {@code sink}; returns the width of its declaration count (0 if minimal). */
+    private int run(byte[] bytes, int start, int end, Sink sink) {
         WasmReader in = new WasmReader(bytes, start, end);
         int groups = in.count();
+        int groupsWidth = width(in, start, minimalUnsigned(groups));
         long total = 0;
         for (int g = 0; g < groups; g++) {
             int at = in.position();
@@ -161,7 +163,7 @@ public final class CodeDecoder {
                     if (!in.atEnd()) {
                         throw in.malformed(in.remaining() + " byte(s) after the function's final end");
                     }
-                    return;
+                    return groupsWidth;
                 }
                 depth--;
             }

@@ -13,7 +13,7 @@ public final class CodeEncoder {
 
     /** The body's local declarations and instructions, without the size prefix. */
     public static void encode(FunctionBody body, WasmWriter out) {
-        out.u32(body.locals().size());
+        unsigned(out, body.locals().size(), body.localsCountWidth());
         for (Locals l : body.locals()) {
             unsigned(out, l.count(), l.countWidth());
             valueType(out, l.type(), l.heapType(), l.heapTypeWidth());

@@ -11,11 +11,18 @@ import java.util.List;
  * @param locals the local declarations in order (unmodifiable)
  * @param instructions every instruction in order, the last one the {@code end} closing the
  *     function (unmodifiable)
+ * @param localsCountWidth the bytes the number of declarations took, 0 meaning as short as
+ *     possible
  */
-public record FunctionBody(List<Locals> locals, List<Instruction> instructions) {
+public record FunctionBody(List<Locals> locals, List<Instruction> instructions, int localsCountWidth) {
     public FunctionBody {
         locals = List.copyOf(locals);
         instructions = List.copyOf(instructions);
+    }
+
+    /** A body whose numbers are all encoded as short as possible. */
+    public FunctionBody(List<Locals> locals, List<Instruction> instructions) {
+        this(locals, instructions, 0);
     }
 
     /** The number of locals declared, not counting parameters. */
