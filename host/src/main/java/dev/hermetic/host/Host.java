@@ -16,11 +16,15 @@ import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.host.internal.ProcessMemories;
 import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.internal.wasm.ModuleGate;
+import dev.hermetic.host.internal.wasm.RuntimeSupport;
+import dev.hermetic.host.internal.wasm.code.CodeDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -53,6 +57,8 @@ public final class Host implements AutoCloseable {
     private final Limits defaultLimits;
     /** No process commits more than this many bytes, whatever its limits say; positive. */
     private final long commitCeiling;
+    /** The largest module {@link #load} and {@link #inspect} accept, in bytes; positive. */
+    private final long maxModuleBytes;
     /** The meters; backed by the user's registry or by nothing. */
     private final Metrics metrics;
     /** Loaded engines by the SHA-256 of their bytes; an entry is never replaced. */
@@ -71,6 +77,7 @@ public final class Host implements AutoCloseable {
         this.hookFailureListener = b.hookFailureListener;
         this.defaultLimits = b.defaultLimits;
         this.commitCeiling = b.commitCeiling;
+        this.maxModuleBytes = b.maxModuleBytes;
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -96,6 +103,11 @@ public final class Host implements AutoCloseable {
         return defaultLimits;
     }
 
+    /** The largest module this host loads or inspects, in bytes. */
+    public long maxModuleBytes() {
+        return maxModuleBytes;
+    }
+
     /** Loads an engine named after its hash. */
     public Engine load(byte[] wasm) {
         return load(null, wasm);
@@ -108,9 +120,12 @@ public final class Host implements AutoCloseable {
      * @param name a short name for metrics and thread names (keep the set of names small), or
      *     null to name it after its hash
      * @throws EngineFormatException if the bytes are not a valid module
-     * @throws EngineRefusedException if the module is not an acceptable engine
+     * @throws EngineRefusedException if the module is not an acceptable engine, is larger
+     *     than {@link #maxModuleBytes()}, or uses a WebAssembly feature this host's execution
+     *     mode does not run
      */
     public Engine load(String name, byte[] wasm) {
+        checkSize(wasm);
         String sha256 = sha256(wasm);
         Engine cached = engines.get(sha256);
         if (cached != null) {
@@ -118,7 +133,7 @@ public final class Host implements AutoCloseable {
             return cached;
         }
         metrics.engineCache(false);
-        WasmModule module = parse(wasm);
+        WasmModule module = parse(gate(wasm));
         EngineInfo info = check(module);
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
@@ -142,9 +157,33 @@ public final class Host implements AutoCloseable {
      * host's vDSO, and why not.
      *
      * @throws EngineFormatException if the bytes are not a valid module
+     * @throws EngineRefusedException if the module is larger than {@link #maxModuleBytes()}
+     *     or uses a WebAssembly feature this host's execution mode does not run
      */
     public EngineInfo inspect(byte[] wasm) {
-        return check(parse(wasm));
+        checkSize(wasm);
+        return check(parse(gate(wasm)));
+    }
+
+    private void checkSize(byte[] wasm) {
+        Objects.requireNonNull(wasm, "wasm");
+        if (wasm.length > maxModuleBytes) {
+            throw new EngineRefusedException(List.of("the module is " + wasm.length
+                    + " bytes, over this host's maximum module size of " + maxModuleBytes + " bytes"));
+        }
+    }
+
+    /**
+     * Checks every size and count of {@code wasm} against its bytes before Chicory's parser,
+     * which allocates what a count asks for, sees it, and refuses a module that uses a
+     * WebAssembly feature this host's mode does not run; returns {@code wasm}.
+     */
+    private byte[] gate(byte[] wasm) {
+        List<String> refusals = RuntimeSupport.refusals(ModuleGate.check(wasm, CodeDecoder.DEFAULT_MAX_LOCALS), mode);
+        if (!refusals.isEmpty()) {
+            throw new EngineRefusedException(refusals);
+        }
+        return wasm;
     }
 
     /** Chicory parses lazily: an index out of range shows only when the checker follows it. */
@@ -239,6 +278,9 @@ public final class Host implements AutoCloseable {
 
     /** Builds a {@link Host}. */
     public static final class Builder {
+        /** The default of {@link #withMaxModuleBytes}: 64 MiB. */
+        public static final long DEFAULT_MAX_MODULE_BYTES = 64L << 20;
+
         private MeterRegistry registry;
         private ExecutionMode mode = ExecutionMode.COMPILED;
         private Vdso vdso = Vdso.EXIT_ONLY;
@@ -246,6 +288,7 @@ public final class Host implements AutoCloseable {
         private HookFailureListener hookFailureListener = HookFailureListener.logging();
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
+        private long maxModuleBytes = DEFAULT_MAX_MODULE_BYTES;
 
         private Builder() {}
 
@@ -296,6 +339,21 @@ public final class Host implements AutoCloseable {
                 throw new IllegalArgumentException("commit ceiling must be positive: " + bytes);
             }
             this.commitCeiling = bytes;
+            return this;
+        }
+
+        /**
+         * The largest module {@link Host#load} and {@link Host#inspect} accept; larger ones are
+         * refused before they are read. Default {@value #DEFAULT_MAX_MODULE_BYTES} bytes (64 MiB,
+         * a hundred times the largest bundled engine). Whatever the size, every count and
+         * length inside a module is checked against its bytes before anything is allocated for
+         * it, so a small module cannot ask for a large allocation.
+         */
+        public Builder withMaxModuleBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maximum module size must be positive: " + bytes);
+            }
+            this.maxModuleBytes = bytes;
             return this;
         }
 

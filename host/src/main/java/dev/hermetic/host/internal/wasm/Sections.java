@@ -28,12 +28,30 @@ public final class Sections {
     public static final int TAG = 13;
 
     /** The module header: {@code \0asm} and version 1. */
-    private static final byte[] HEADER = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+    static final byte[] HEADER = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
 
     /** The position of each known section id in the required order (custom sections: 0, anywhere). */
     private static final int[] RANK = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
 
     private Sections() {}
+
+    /** The section's position in the order the spec requires; custom sections (0) go anywhere. */
+    static int rank(int id) {
+        return RANK[id];
+    }
+
+    /** Whether {@code id} is a section id this format knows. */
+    static boolean known(int id) {
+        return id >= 0 && id < RANK.length;
+    }
+
+    /** The section's name for messages, e.g. "export". */
+    public static String name(int id) {
+        return known(id) ? NAMES[id] : "unknown (" + id + ")";
+    }
+
+    private static final String[] NAMES = {"custom", "type", "import", "function", "table", "memory", "global",
+        "export", "start", "element", "code", "data", "data count", "tag"};
 
     /**
      * One section.

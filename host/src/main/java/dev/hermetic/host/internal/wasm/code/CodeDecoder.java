@@ -22,6 +22,9 @@ import java.util.List;
  */
 public final class CodeDecoder {
 
+    /** The block type {@code 0x40}: no parameters, no results. */
+    public static final long EMPTY_BLOCK = -64;
+
     /** The default cap on locals a body may declare, as Wasmtime and V8 use. */
     public static final int DEFAULT_MAX_LOCALS = 50_000;
 
@@ -117,14 +120,45 @@ public final class CodeDecoder {
                 throw new EngineFormatException("malformed module at offset " + at + ": the function declares "
                         + Long.toUnsignedString(total) + " or more locals, over the limit of " + maxLocals, null);
             }
-            long[] type = valueType(in);
+            long[] type = ValueTypes.read(in, false);
             sink.locals(new Locals(count, type[0], type[1], countWidth == minimalUnsigned(count) ? 0 : countWidth, (int) type[2]));
         }
+        readInstructions(in, sink, true);
+        return groupsWidth;
+    }
+
+    /**
+     * Streams one constant expression starting at {@code bytes[start]} (a global's initial
+     * value, a segment's offset, an element) to {@code visitor}, through the {@code end} that
+     * closes it, reading no further than {@code limit}.
+     *
+     * @return the offset just after the expression's {@code end}
+     */
+    public int walkExpression(byte[] bytes, int start, int limit, Visitor visitor) {
+        WasmReader in = new WasmReader(bytes, start, limit);
+        readInstructions(in, new Sink() {
+            @Override
+            public void locals(Locals l) {}
+
+            @Override
+            public void instruction(int offset, Opcode op, int opcodeWidth, long[] slots, byte[] widths, int count) {
+                visitor.instruction(offset, op, slots, count);
+            }
+        }, false);
+        return in.position();
+    }
+
+    /**
+     * Reads instructions through the {@code end} that closes the outermost block; for a whole
+     * body that end must be the last byte.
+     */
+    private static void readInstructions(WasmReader in, Sink sink, boolean wholeBody) {
         Slots s = new Slots();
         int depth = 0;
         while (true) {
             if (in.atEnd()) {
-                throw in.malformed("function body ends inside " + (depth + 1) + " open block(s), without its end");
+                throw in.malformed((wholeBody ? "function body" : "expression") + " ends inside " + (depth + 1)
+                        + " open block(s), without its end");
             }
             int offset = in.position();
             int b = in.u8();
@@ -160,10 +194,10 @@ public final class CodeDecoder {
                         throw new EngineFormatException("malformed module at offset " + offset
                                 + ": delegate outside a try", null);
                     }
-                    if (!in.atEnd()) {
+                    if (wholeBody && !in.atEnd()) {
                         throw in.malformed(in.remaining() + " byte(s) after the function's final end");
                     }
-                    return groupsWidth;
+                    return;
                 }
                 depth--;
             }
@@ -239,7 +273,7 @@ public final class CodeDecoder {
                 s.add(n, width(in, at, minimalUnsigned(n)));
                 s.ensure(2L * n);
                 for (int i = 0; i < n; i++) {
-                    long[] t = valueType(in);
+                    long[] t = ValueTypes.read(in, false);
                     s.add(t[0], 0);
                     s.add(t[1], (int) t[2]);
                 }
@@ -289,7 +323,7 @@ public final class CodeDecoder {
         }
         long v = in.s33();
         int width = in.position() - at;
-        if (v < 0 && width > 1) {
+        if (v < 0 && (width > 1 || (v != EMPTY_BLOCK && !ValueTypes.isValueType(v)))) {
             throw new EngineFormatException("malformed module at offset " + at + ": block type " + v
                     + " encoded in " + width + " bytes", null);
         }
@@ -299,27 +333,8 @@ public final class CodeDecoder {
 
     private static void heapType(WasmReader in, Slots s) {
         int at = in.position();
-        long v = in.s33();
+        long v = ValueTypes.heapType(in);
         s.add(v, width(in, at, minimalSigned(v)));
-    }
-
-    /**
-     * A value type: {@code [type, heapType, heapTypeWidth]}, the type a one-byte code read as
-     * signed LEB128, the heap type present after a reference prefix.
-     */
-    private static long[] valueType(WasmReader in) {
-        int at = in.position();
-        int b = in.u8();
-        if (b < 0x40) {
-            throw new EngineFormatException(String.format("malformed module at offset %d: 0x%02x is not a value type", at, b), null);
-        }
-        long type = b - 0x80;
-        if (!Immediate.isRefPrefix(type)) {
-            return new long[] {type, 0, 0};
-        }
-        int heapAt = in.position();
-        long heap = in.s33();
-        return new long[] {type, heap, width(in, heapAt, minimalSigned(heap))};
     }
 
     private static long fixed(WasmReader in, int n) {

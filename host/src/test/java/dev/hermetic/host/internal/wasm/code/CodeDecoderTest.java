@@ -22,12 +22,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The instruction decoder and encoder against every bundled engine and WAT fixture, and malformed bodies. */
-class CodeDecoderTest {
+public class CodeDecoderTest {
 
     private static final CodeDecoder DECODER = new CodeDecoder();
 
     /** Every module the repository ships: bundled engines and compiled WAT fixtures, by name. */
-    static Map<String, byte[]> modules() {
+    public static Map<String, byte[]> modules() {
         Map<String, byte[]> modules = new LinkedHashMap<>();
         for (String name : Engines.names()) {
             modules.put(name, Engines.bytes(name));
