@@ -37,6 +37,14 @@ import java.util.function.Function;
  * The controlling side: loads engines (parsed, checked and compiled once, cached by the SHA-256
  * of their bytes) and runs their processes. Thread-safe; close it to stop its deadline timer.
  *
+ * <p>Module bytes are untrusted. Before Chicory parses them, {@link #load} and {@link #inspect}
+ * refuse a module larger than {@link Builder#withMaxModuleBytes}, check every size, count and
+ * length in it against the bytes that follow (so a small module cannot make the parser
+ * allocate much: {@link EngineFormatException} names the section and offset), and refuse one
+ * that uses a WebAssembly feature the {@link ExecutionMode} does not run
+ * ({@link EngineRefusedException} names it and where it is used; wasm-engines/ABI.md lists
+ * the features per mode).
+ *
  * <pre>{@code
  * try (Host host = Host.builder().withMeterRegistry(registry).build()) {
  *     Engine engine = host.load(wasmBytes);
