@@ -50,6 +50,8 @@ public final class ModuleGate {
     private long dataCount = -1;
     /** Whether a code section was seen (a function section with functions needs one). */
     private boolean sawCode;
+    /** Whether a data section was seen (a positive data count needs one). */
+    private boolean sawData;
 
     private ModuleGate(byte[] wasm, long maxLocals) {
         this.wasm = wasm;
@@ -70,11 +72,7 @@ public final class ModuleGate {
 
     private void sections() {
         WasmReader in = new WasmReader(wasm);
-        for (byte b : Sections.HEADER) {
-            if (in.atEnd() || in.u8() != (b & 0xff)) {
-                throw new EngineFormatException("not a valid WebAssembly module: bad magic number or version", null);
-            }
-        }
+        Sections.readHeader(in);
         int lastRank = 0;
         while (!in.atEnd()) {
             int idAt = in.position();
@@ -118,9 +116,6 @@ public final class ModuleGate {
             throw new EngineFormatException("malformed module: data count " + dataCount + " and no data section", null);
         }
     }
-
-    /** Whether a data section was seen. */
-    private boolean sawData;
 
     private void section(int id, WasmReader in) {
         switch (id) {
@@ -362,7 +357,10 @@ public final class ModuleGate {
 
     private void tableType(WasmReader in, String where) {
         int at = in.position();
-        long[] t = valueType(in, false, where);
+        long[] t = ValueTypes.read(in, false);
+        if (t[0] != ValueTypes.FUNC) { // a funcref table is 1.0; any other element type is not
+            valueTypeUse(t[0], t[1], where);
+        }
         if (t[0] >= ValueTypes.V128) {
             throw new EngineFormatException("malformed module at offset " + at + ": a table holds references, not "
                     + ValueTypes.name(t[0], t[1]), null);

@@ -28,7 +28,7 @@ public final class Sections {
     public static final int TAG = 13;
 
     /** The module header: {@code \0asm} and version 1. */
-    static final byte[] HEADER = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+    private static final byte[] HEADER = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
 
     /** The position of each known section id in the required order (custom sections: 0, anywhere). */
     private static final int[] RANK = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
@@ -61,14 +61,19 @@ public final class Sections {
      */
     public record Section(int id, byte[] payload) {}
 
+    /** Reads the magic number and version 1, or throws. */
+    static void readHeader(WasmReader in) {
+        for (byte b : HEADER) {
+            if (in.atEnd() || in.u8() != (b & 0xff)) {
+                throw new EngineFormatException("not a valid WebAssembly module: not a WebAssembly 1.0 binary (bad magic number or version)", null);
+            }
+        }
+    }
+
     /** The sections of {@code wasm}, in file order. */
     public static List<Section> parse(byte[] wasm) {
         WasmReader in = new WasmReader(wasm);
-        for (byte b : HEADER) {
-            if (in.atEnd() || in.u8() != (b & 0xff)) {
-                throw new EngineFormatException("not a WebAssembly 1.0 binary: bad magic number or version", null);
-            }
-        }
+        readHeader(in);
         List<Section> sections = new ArrayList<>();
         int lastRank = 0;
         while (!in.atEnd()) {
