@@ -4,7 +4,6 @@ import dev.hermetic.host.EngineInfo;
 import dev.hermetic.host.Host;
 import dev.hermetic.host.Vdso;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -145,6 +145,17 @@ class HermeticCliTest {
     }
 
     @Test
+    void inspectAndRunRefuseAModuleThatUsesAFeatureTheRuntimeDoesNotRun() throws IOException {
+        Run inspect = hermetic("inspect", fixture("feature-simd").toString());
+        assertThat(inspect.code()).isEqualTo(1);
+        assertThat(inspect.err()).contains("uses SIMD (v128.const in function 0), which neither mode of this runtime executes");
+        Run run = hermetic("run", fixture("feature-simd").toString(), "--interpreter", "--in", file("in.txt", "x").toString(),
+                "--out", dir.resolve("o").toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("uses SIMD");
+    }
+
+    @Test
     void snapshotWritesAPreInitializedModuleThatRunsWithoutItsInit() throws IOException {
         Path warm = dir.resolve("warm.wasm");
         Run r = hermetic("snapshot", fixture("zygote-state").toString(), "--init", "engine_init", "-o", warm.toString());
