@@ -93,6 +93,42 @@ class FeatureSupportTest {
         assertThat(run(mode, "feature-wasm2")).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(1))));
     }
 
+    /**
+     * The new exception-handling encoding, assembled by hand (wabt 1.0.32 knows only the legacy
+     * one): engine_start throws tag 0 with 7 inside a try_table whose catch clause branches out
+     * of the enclosing block with the payload, and returns it.
+     */
+    static byte[] tryTable() {
+        int[] name = {'e', 'n', 'g', 'i', 'n', 'e', '_', 's', 't', 'a', 'r', 't'};
+        int[] exports = {0x02, 0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00, 0x0c};
+        int[] exportsTail = {0x00, 0x00};
+        int[] export = new int[exports.length + name.length + exportsTail.length];
+        System.arraycopy(exports, 0, export, 0, exports.length);
+        System.arraycopy(name, 0, export, exports.length, name.length);
+        System.arraycopy(exportsTail, 0, export, exports.length + name.length, exportsTail.length);
+        return LoadGateTest.module(
+                1, new int[] {0x02, 0x60, 0x00, 0x01, 0x7e, 0x60, 0x01, 0x7f, 0x00},
+                3, new int[] {0x01, 0x00},
+                5, new int[] {0x01, 0x00, 0x01},
+                13, new int[] {0x01, 0x00, 0x01},
+                7, export,
+                10, new int[] {0x01, 0x12, 0x00,
+                    0x02, 0x7f, // block (result i32)
+                    0x1f, 0x7e, 0x01, 0x00, 0x00, 0x00, // try_table (result i64) (catch 0 0)
+                    0x41, 0x07, 0x08, 0x00, // throw 0 (i32.const 7)
+                    0x0b, 0x0f, // end, return
+                    0x0b, 0xac, 0x0b}); // end, i64.extend_i32_s, end
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutionMode.class)
+    void tryTableAndThrowRun(ExecutionMode mode) {
+        try (Host host = Host.builder().withExecutionMode(mode).build()) {
+            assertThat(host.load(tryTable()).newProcess().start().await())
+                    .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(7))));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
     void tailCallsRunInConstantStackOnlyInTheInterpreter(ExecutionMode mode) {
