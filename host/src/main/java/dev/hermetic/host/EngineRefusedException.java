@@ -3,9 +3,10 @@ package dev.hermetic.host;
 import java.util.List;
 
 /**
- * A valid module that is not an acceptable engine: it imports something outside the chosen
- * {@link Vdso} variant, or lacks or mistypes a required export. Every problem is listed, not
- * only the first.
+ * A module this host will not run as an engine: it imports something outside the chosen
+ * {@link Vdso} variant, lacks or mistypes a required export, uses a WebAssembly feature the
+ * host's {@link ExecutionMode} does not execute (named with where it is first used), or is
+ * larger than the host's maximum module size. Every problem is listed, not only the first.
  */
 public final class EngineRefusedException extends HermeticException {
     private static final long serialVersionUID = 1L;

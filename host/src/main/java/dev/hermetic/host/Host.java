@@ -17,11 +17,15 @@ import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.host.internal.ProcessMemories;
 import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.vmo.MemoryBudget;
+import dev.hermetic.host.internal.wasm.ModuleGate;
+import dev.hermetic.host.internal.wasm.RuntimeSupport;
+import dev.hermetic.host.internal.wasm.code.CodeDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -33,6 +37,14 @@ import java.util.function.Function;
 /**
  * The controlling side: loads engines (parsed, checked and compiled once, cached by the SHA-256
  * of their bytes) and runs their processes. Thread-safe; close it to stop its deadline timer.
+ *
+ * <p>Module bytes are untrusted. Before Chicory parses them, {@link #load} and {@link #inspect}
+ * refuse a module larger than {@link Builder#withMaxModuleBytes}, check every size, count and
+ * length in it against the bytes that follow (so a small module cannot make the parser
+ * allocate much: {@link EngineFormatException} names the section and offset), and refuse one
+ * that uses a WebAssembly feature the {@link ExecutionMode} does not run
+ * ({@link EngineRefusedException} names it and where it is used; wasm-engines/ABI.md lists
+ * the features per mode).
  *
  * <pre>{@code
  * try (Host host = Host.builder().withMeterRegistry(registry).build()) {
@@ -59,6 +71,8 @@ public final class Host implements AutoCloseable {
      * to it: the bytes committed by all of them together never exceed its limit.
      */
     private final MemoryBudget memoryBudget;
+    /** The largest module {@link #load} and {@link #inspect} accept, in bytes; positive. */
+    private final long maxModuleBytes;
     /** The meters; backed by the user's registry or by nothing. */
     private final Metrics metrics;
     /** Loaded engines by the SHA-256 of their bytes; an entry is never replaced. */
@@ -78,6 +92,7 @@ public final class Host implements AutoCloseable {
         this.defaultLimits = b.defaultLimits;
         this.commitCeiling = b.commitCeiling;
         this.memoryBudget = MemoryBudget.of(b.memoryBudget);
+        this.maxModuleBytes = b.maxModuleBytes;
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -112,6 +127,11 @@ public final class Host implements AutoCloseable {
         return memoryBudget;
     }
 
+    /** The largest module this host loads or inspects, in bytes. */
+    public long maxModuleBytes() {
+        return maxModuleBytes;
+    }
+
     /** Loads an engine named after its hash. */
     public Engine load(byte[] wasm) {
         return load(null, wasm);
@@ -124,9 +144,12 @@ public final class Host implements AutoCloseable {
      * @param name a short name for metrics and thread names (keep the set of names small), or
      *     null to name it after its hash
      * @throws EngineFormatException if the bytes are not a valid module
-     * @throws EngineRefusedException if the module is not an acceptable engine
+     * @throws EngineRefusedException if the module is not an acceptable engine, is larger
+     *     than {@link #maxModuleBytes()}, or uses a WebAssembly feature this host's execution
+     *     mode does not run
      */
     public Engine load(String name, byte[] wasm) {
+        checkSize(wasm);
         String sha256 = sha256(wasm);
         Engine cached = engines.get(sha256);
         if (cached != null) {
@@ -134,7 +157,7 @@ public final class Host implements AutoCloseable {
             return cached;
         }
         metrics.engineCache(false);
-        WasmModule module = parse(wasm);
+        WasmModule module = parse(gate(wasm));
         EngineInfo info = check(module);
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
@@ -158,9 +181,33 @@ public final class Host implements AutoCloseable {
      * host's vDSO, and why not.
      *
      * @throws EngineFormatException if the bytes are not a valid module
+     * @throws EngineRefusedException if the module is larger than {@link #maxModuleBytes()}
+     *     or uses a WebAssembly feature this host's execution mode does not run
      */
     public EngineInfo inspect(byte[] wasm) {
-        return check(parse(wasm));
+        checkSize(wasm);
+        return check(parse(gate(wasm)));
+    }
+
+    private void checkSize(byte[] wasm) {
+        Objects.requireNonNull(wasm, "wasm");
+        if (wasm.length > maxModuleBytes) {
+            throw new EngineRefusedException(List.of("the module is " + wasm.length
+                    + " bytes, over this host's maximum module size of " + maxModuleBytes + " bytes"));
+        }
+    }
+
+    /**
+     * Checks every size and count of {@code wasm} against its bytes before Chicory's parser,
+     * which allocates what a count asks for, sees it, and refuses a module that uses a
+     * WebAssembly feature this host's mode does not run; returns {@code wasm}.
+     */
+    private byte[] gate(byte[] wasm) {
+        List<String> refusals = RuntimeSupport.refusals(ModuleGate.check(wasm, CodeDecoder.DEFAULT_MAX_LOCALS), mode);
+        if (!refusals.isEmpty()) {
+            throw new EngineRefusedException(refusals);
+        }
+        return wasm;
     }
 
     /** Chicory parses lazily: an index out of range shows only when the checker follows it. */
@@ -258,6 +305,9 @@ public final class Host implements AutoCloseable {
 
     /** Builds a {@link Host}. */
     public static final class Builder {
+        /** The default of {@link #withMaxModuleBytes}: 64 MiB. */
+        public static final long DEFAULT_MAX_MODULE_BYTES = 64L << 20;
+
         private MeterRegistry registry;
         private ExecutionMode mode = ExecutionMode.COMPILED;
         private Vdso vdso = Vdso.EXIT_ONLY;
@@ -266,6 +316,7 @@ public final class Host implements AutoCloseable {
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
         private long memoryBudget = defaultMemoryBudget();
+        private long maxModuleBytes = DEFAULT_MAX_MODULE_BYTES;
 
         private Builder() {}
 
@@ -340,6 +391,21 @@ public final class Host implements AutoCloseable {
 
         private static long defaultMemoryBudget() {
             return (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_BUDGET_FRACTION);
+        }
+
+        /**
+         * The largest module {@link Host#load} and {@link Host#inspect} accept; larger ones are
+         * refused before they are read. Default {@value #DEFAULT_MAX_MODULE_BYTES} bytes (64 MiB,
+         * a hundred times the largest bundled engine). Whatever the size, every count and
+         * length inside a module is checked against its bytes before anything is allocated for
+         * it, so a small module cannot ask for a large allocation.
+         */
+        public Builder withMaxModuleBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maximum module size must be positive: " + bytes);
+            }
+            this.maxModuleBytes = bytes;
+            return this;
         }
 
         public Host build() {

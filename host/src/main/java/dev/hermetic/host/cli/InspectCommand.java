@@ -4,10 +4,10 @@ import dev.hermetic.host.EngineInfo;
 import dev.hermetic.host.Host;
 import dev.hermetic.host.Vdso;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -21,6 +21,9 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ModuleOptions module;
+
     @Parameters(index = "0", paramLabel = "ENGINE.wasm", description = "The module to inspect.")
     Path engine;
 
@@ -29,9 +32,9 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] wasm = Files.readAllBytes(engine);
+        byte[] wasm = module.read(engine);
         EngineInfo info;
-        try (Host host = Host.builder().withVdso(hooks ? Vdso.WITH_HOOKS : Vdso.EXIT_ONLY).build()) {
+        try (Host host = module.host().withVdso(hooks ? Vdso.WITH_HOOKS : Vdso.EXIT_ONLY).build()) {
             info = host.inspect(wasm);
         }
         PrintWriter out = spec.commandLine().getOut();

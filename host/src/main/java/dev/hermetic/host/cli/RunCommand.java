@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ModuleOptions module;
 
     @Parameters(index = "0", paramLabel = "ENGINE.wasm", description = "The engine to run.")
     Path engine;
@@ -66,12 +70,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] wasm = Files.readAllBytes(engine);
+        byte[] wasm = module.read(engine);
         byte[] in = Files.readAllBytes(input);
         int capacity = (int) Math.min(Integer.MAX_VALUE - Span.PAGE_SIZE,
                 outCapacity != null ? outCapacity : Math.max(64L << 10, in.length));
         Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
-        try (Host host = Host.builder()
+        try (Host host = module.host()
                 .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)
                 .withVdso(Vdso.EXIT_ONLY)
                 .build()) {

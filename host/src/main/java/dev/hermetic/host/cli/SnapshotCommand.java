@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,6 +29,9 @@ final class SnapshotCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ModuleOptions module;
 
     @Parameters(index = "0", paramLabel = "ENGINE.wasm", description = "The engine to warm.")
     Path engine;
@@ -50,11 +54,11 @@ final class SnapshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] wasm = Files.readAllBytes(engine);
+        byte[] wasm = module.read(engine);
         Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
         Warmup warmup = init.equals("none") ? Warmup.none() : instance -> instance.call(init);
         // With the hooks vDSO an engine that imports hook calls can be warmed too; it is granted none.
-        try (Host host = Host.builder().withExecutionMode(ExecutionMode.COMPILED).withVdso(Vdso.WITH_HOOKS).build()) {
+        try (Host host = module.host().withExecutionMode(ExecutionMode.COMPILED).withVdso(Vdso.WITH_HOOKS).build()) {
             String name = engine.getFileName().toString().replaceFirst("\\.wasm$", "");
             Engine loaded = host.load(name, wasm);
             long t0 = System.nanoTime();

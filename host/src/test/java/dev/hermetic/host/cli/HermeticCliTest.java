@@ -140,6 +140,33 @@ class HermeticCliTest {
     }
 
     @Test
+    void inspectAndRunRefuseHugeCountsAndModulesOverTheMaximumSize() throws IOException {
+        Path huge = Files.write(dir.resolve("huge-name.wasm"), dev.hermetic.host.LoadGateTest.hugeExportName());
+        Run inspect = hermetic("inspect", huge.toString());
+        assertThat(inspect.code()).isEqualTo(1);
+        assertThat(inspect.err()).contains("export section at offset 14", "2147483632");
+        Run run = hermetic("run", huge.toString(), "--in", file("in.txt", "x").toString(), "--out", dir.resolve("o").toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("export section at offset 14");
+        Path engine = bundled("sha256");
+        Run tooLarge = hermetic("inspect", "--max-module-size", "1K", engine.toString());
+        assertThat(tooLarge.code()).isEqualTo(1);
+        assertThat(tooLarge.err()).contains("over the maximum module size of 1024 bytes");
+        assertThat(hermetic("inspect", "--max-module-size", "1M", engine.toString()).code()).isZero();
+    }
+
+    @Test
+    void inspectAndRunRefuseAModuleThatUsesAFeatureTheRuntimeDoesNotRun() throws IOException {
+        Run inspect = hermetic("inspect", fixture("feature-simd").toString());
+        assertThat(inspect.code()).isEqualTo(1);
+        assertThat(inspect.err()).contains("uses SIMD (v128.const in function 0), which neither mode of this runtime executes");
+        Run run = hermetic("run", fixture("feature-simd").toString(), "--interpreter", "--in", file("in.txt", "x").toString(),
+                "--out", dir.resolve("o").toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("uses SIMD");
+    }
+
+    @Test
     void snapshotWritesAPreInitializedModuleThatRunsWithoutItsInit() throws IOException {
         Path warm = dir.resolve("warm.wasm");
         Run r = hermetic("snapshot", fixture("zygote-state").toString(), "--init", "engine_init", "-o", warm.toString());

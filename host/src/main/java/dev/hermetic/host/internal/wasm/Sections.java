@@ -35,6 +35,24 @@ public final class Sections {
 
     private Sections() {}
 
+    /** The section's position in the order the spec requires; custom sections (0) go anywhere. */
+    static int rank(int id) {
+        return RANK[id];
+    }
+
+    /** Whether {@code id} is a section id this format knows. */
+    static boolean known(int id) {
+        return id >= 0 && id < RANK.length;
+    }
+
+    /** The section's name for messages, e.g. "export". */
+    public static String name(int id) {
+        return known(id) ? NAMES[id] : "unknown (" + id + ")";
+    }
+
+    private static final String[] NAMES = {"custom", "type", "import", "function", "table", "memory", "global",
+        "export", "start", "element", "code", "data", "data count", "tag"};
+
     /**
      * One section.
      *
@@ -43,14 +61,19 @@ public final class Sections {
      */
     public record Section(int id, byte[] payload) {}
 
+    /** Reads the magic number and version 1, or throws. */
+    static void readHeader(WasmReader in) {
+        for (byte b : HEADER) {
+            if (in.atEnd() || in.u8() != (b & 0xff)) {
+                throw new EngineFormatException("not a valid WebAssembly module: not a WebAssembly 1.0 binary (bad magic number or version)", null);
+            }
+        }
+    }
+
     /** The sections of {@code wasm}, in file order. */
     public static List<Section> parse(byte[] wasm) {
         WasmReader in = new WasmReader(wasm);
-        for (byte b : HEADER) {
-            if (in.atEnd() || in.u8() != (b & 0xff)) {
-                throw new EngineFormatException("not a WebAssembly 1.0 binary: bad magic number or version", null);
-            }
-        }
+        readHeader(in);
         List<Section> sections = new ArrayList<>();
         int lastRank = 0;
         while (!in.atEnd()) {
