@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.VdsoImports;
@@ -69,7 +70,7 @@ public final class Engine {
         this.sha256 = sha256;
         this.name = name;
         this.machineFactory = machineFactory;
-        this.sharedImports = VdsoImports.importsHooks(module) ? null : VdsoImports.forProcess(module, null);
+        this.sharedImports = VdsoImports.importsHooks(module) ? null : VdsoImports.forProcess(module, null, null);
         this.image = image;
         this.info = info;
         FunctionType start = EngineChecker.exportedFunction(module, EngineChecker.ENGINE_START).orElseThrow();
@@ -198,9 +199,9 @@ public final class Engine {
         return machineFactory;
     }
 
-    /** The vDSO for one process; {@code gate} is used only if the module imports hook calls. */
-    ImportValues imports(HookGate gate) {
-        return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, gate);
+    /** The vDSO for one process; {@code gate} and {@code kill} are used only if the module imports hook calls. */
+    ImportValues imports(HookGate gate, KillSwitch kill) {
+        return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, gate, kill);
     }
 
     WasmModule instanceModule() {
@@ -208,9 +209,9 @@ public final class Engine {
     }
 
     /** Instantiates the module over {@code memory}: data segments applied, start function run. */
-    Instance instantiate(ProcessMemory memory, HookGate gate) {
+    Instance instantiate(ProcessMemory memory, HookGate gate, KillSwitch kill) {
         Instance instance = Instance.builder(instanceModule)
-                .withImportValues(imports(gate))
+                .withImportValues(imports(gate, kill))
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .build();

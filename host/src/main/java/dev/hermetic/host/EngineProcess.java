@@ -3,6 +3,7 @@ package dev.hermetic.host;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
 import dev.hermetic.host.internal.Outcomes;
 import dev.hermetic.host.internal.ProcessMemory;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +44,8 @@ public final class EngineProcess implements AutoCloseable {
     private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
     /** Why the host asked the process to stop; set at most once, null while nobody asked. */
     private final AtomicReference<KillReason> killReason = new AtomicReference<>();
+    /** Thrown with the first kill request and never reset: the vDSO refuses to return into a killed engine. */
+    private final KillSwitch killSwitch = new KillSwitch();
     /** The engine thread; null until {@link #start}, which may succeed only once. */
     private final AtomicReference<Thread> thread = new AtomicReference<>();
     /** {@link System#nanoTime()} at the first kill request; meaningful only once {@link #killReason} is set. */
@@ -155,16 +159,47 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
-    /** Asks the engine to stop; it ends as {@link KillReason#BY_HOST} unless it ended already. */
+    /**
+     * Asks the engine to stop; it ends as {@link KillReason#BY_HOST} unless it ended already or
+     * was killed for another reason first. Every call interrupts the engine thread again.
+     */
     public void kill() {
         stop(KillReason.BY_HOST);
     }
 
+    /**
+     * The kill is sticky: the first reason wins, the switch stays thrown, and the thread is
+     * interrupted now and again every {@link #REINTERRUPT_MILLIS} ms until it ends, so a hook
+     * that swallows one interrupt and blocks again is woken again.
+     */
     private void stop(KillReason reason) {
         Thread t = thread.get();
-        if (t != null && !result.isDone() && killReason.compareAndSet(null, reason)) {
+        if (t == null || result.isDone()) {
+            return;
+        }
+        if (killReason.compareAndSet(null, reason)) {
             killRequestedNanos = System.nanoTime();
+            killSwitch.trip();
             t.interrupt();
+            reinterruptLater(t);
+        } else {
+            t.interrupt();
+        }
+    }
+
+    /** How often a killed process's thread is interrupted again while it has not ended. */
+    static final long REINTERRUPT_MILLIS = 10;
+
+    private void reinterruptLater(Thread t) {
+        try {
+            engine.host().scheduler().schedule(() -> {
+                if (!result.isDone()) {
+                    t.interrupt();
+                    reinterruptLater(t);
+                }
+            }, REINTERRUPT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The host's timer is shut down: Host.close has already waited for every process.
         }
     }
 
@@ -245,17 +280,19 @@ public final class EngineProcess implements AutoCloseable {
         Throwable failure = null;
         ProcessMemory memory = null;
         try {
+            // A kill before the thread ran interrupted nothing: its interrupt is made here.
+            killSwitch.check();
             Instance instance;
             if (origin == null) {
                 memory = engine.host().newMemory(engine, limits);
-                instance = engine.instantiate(memory, hookGate);
+                instance = engine.instantiate(memory, hookGate, killSwitch);
                 if (engine.hasInitialize()) {
                     instance.export(EngineChecker.INITIALIZE).apply();
                 }
             } else {
                 try {
                     memory = engine.host().newCloneMemory(origin, limits);
-                    instance = origin.instantiate(memory, hookGate);
+                    instance = origin.instantiate(memory, hookGate, killSwitch);
                 } finally {
                     origin.cloneBuilt();
                 }

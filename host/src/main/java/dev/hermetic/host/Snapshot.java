@@ -5,6 +5,7 @@ import dev.hermetic.hooks.CList;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.InstanceState;
+import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
 import dev.hermetic.host.internal.ProcessMemory;
@@ -164,10 +165,10 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** Builds a clone's instance over {@code processMemory}, already made from {@link #memory}: no engine code runs. */
-    Instance instantiate(ProcessMemory processMemory, HookGate gate) {
+    Instance instantiate(ProcessMemory processMemory, HookGate gate, KillSwitch kill) {
         // The engine's instance module has no start section: a clone must not run it again.
         Instance instance = Instance.builder(engine.instanceModule())
-                .withImportValues(engine.imports(gate))
+                .withImportValues(engine.imports(gate, kill))
                 .withMachineFactory(engine.machineFactory())
                 .withMemoryFactory(processMemory::create)
                 .withGlobalFactory(state.globalFactory())
