@@ -8,6 +8,7 @@ import dev.hermetic.host.internal.MemoryLimitExceeded;
 import dev.hermetic.host.internal.Outcomes;
 import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.SpansDoNotFit;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,8 +48,23 @@ public final class EngineProcess implements AutoCloseable {
     private final AtomicReference<KillReason> killReason = new AtomicReference<>();
     /** Thrown with the first kill request and never reset: the vDSO refuses to return into a killed engine. */
     private final KillSwitch killSwitch = new KillSwitch();
-    /** The engine thread; null until {@link #start}, which may succeed only once. */
+    /** Set by the first {@link #start} (or by {@link #close} before any): a process launches at most once. */
+    private final AtomicBoolean launched = new AtomicBoolean();
+    /** True when {@link #close} came before any start: the process never runs. */
+    private volatile boolean closedUnstarted;
+    /** The engine thread; null until it is made in {@link #launch}, and null if that failed. */
     private final AtomicReference<Thread> thread = new AtomicReference<>();
+    /**
+     * True while this clone still holds its snapshot's frozen pages open ({@link Snapshot#cloneBuilt}
+     * not yet called for it); false for a fresh process. Cleared exactly once.
+     */
+    private final AtomicBoolean holdsSnapshot;
+    /**
+     * Closes the hook gate and lets go of the snapshot if the process never ran: called by
+     * {@link #close} before start, by a failed launch, or by the cleaner once an unstarted
+     * process is garbage. Does nothing once the engine thread has started.
+     */
+    private final Cleaner.Cleanable unstartedRelease;
     /** {@link System#nanoTime()} at the first kill request; meaningful only once {@link #killReason} is set. */
     private volatile long killRequestedNanos;
     /** {@link System#nanoTime()} at start and at the end; the end is 0 while running. */
@@ -66,6 +83,34 @@ public final class EngineProcess implements AutoCloseable {
         this.hookGate = engine.host().newHookGate(id, engine, limits, grantedHooks);
         if (origin != null) {
             origin.restoreReferences(hookGate.clist());
+        }
+        this.holdsSnapshot = new AtomicBoolean(origin != null);
+        this.unstartedRelease = CLEANER.register(this, new UnstartedRelease(hookGate, origin, holdsSnapshot));
+    }
+
+    /**
+     * Releases what an unstarted process holds. It refers to the process's parts, never to the
+     * process, so the cleaner can run it; after a run both steps are no-ops (the engine thread
+     * released the snapshot and closed the gate), and while the thread runs it holds the process.
+     */
+    private record UnstartedRelease(HookGate gate, Snapshot origin, AtomicBoolean holdsSnapshot) implements Runnable {
+        @Override
+        public void run() {
+            releaseSnapshot(origin, holdsSnapshot);
+            gate.close();
+        }
+    }
+
+    /** Releases unstarted processes dropped without {@link #close}: their hook gates and snapshot pages. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "hermetic-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static void releaseSnapshot(Snapshot origin, AtomicBoolean holdsSnapshot) {
+        if (holdsSnapshot.compareAndSet(true, false)) {
+            origin.cloneBuilt();
         }
     }
 
@@ -87,7 +132,7 @@ public final class EngineProcess implements AutoCloseable {
      * @throws ProcessStateException if the process has started
      */
     public String exportToEngine(String kref) {
-        if (thread.get() != null) {
+        if (launched.get()) {
             throw new ProcessStateException("references are handed over before start");
         }
         return hookGate.clist().exportToEngine(kref);
@@ -124,22 +169,36 @@ public final class EngineProcess implements AutoCloseable {
         ProcessResult run(Instance instance, ProcessMemory memory) throws Exception;
     }
 
-    /** Runs {@code body} on the process's own thread under its limits, and returns at once. */
+    /**
+     * Runs {@code body} on the process's own thread under its limits, and returns at once. If the
+     * host cannot give it a thread or a deadline (no native thread left, a timer that refuses),
+     * the process ends at once as {@link ProcessResult.Failed}.
+     *
+     * @throws ProcessStateException if the process was started or closed before, or the host is closed
+     */
     EngineProcess launch(Body body) {
-        if (engine.host().scheduler().isShutdown()) {
-            throw new ProcessStateException("the host is closed");
+        if (!launched.compareAndSet(false, true)) {
+            throw new ProcessStateException(closedUnstarted ? "the process was closed" : "process already started");
         }
-        Thread t = new Thread(null, () -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
-        t.setDaemon(true);
-        if (!thread.compareAndSet(null, t)) {
-            throw new ProcessStateException("process already started");
+        try {
+            engine.host().started(this);
+        } catch (RuntimeException e) {
+            unstartedRelease.clean();
+            throw e;
         }
         startNanos = System.nanoTime();
-        engine.host().started(this);
-        engine.host().metrics().processStarted(engine.name());
-        deadline = engine.host().scheduler().schedule(
-                () -> stop(KillReason.DEADLINE), limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
-        t.start();
+        try {
+            Thread t = engine.host().newEngineThread(() -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
+            thread.set(t);
+            engine.host().metrics().processStarted(engine.name());
+            deadline = engine.host().scheduler().schedule(
+                    () -> stop(KillReason.DEADLINE), limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            t.start();
+        } catch (RuntimeException | Error e) {
+            // RejectedExecutionException, OutOfMemoryError("unable to create native thread"): the engine never ran.
+            unstartedRelease.clean();
+            finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
+        }
         return this;
     }
 
@@ -237,7 +296,7 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     public boolean isAlive() {
-        return thread.get() != null && !result.isDone();
+        return launched.get() && !closedUnstarted && !result.isDone();
     }
 
     /** Wall-clock time from start to end, or to now while running. */
@@ -260,17 +319,27 @@ public final class EngineProcess implements AutoCloseable {
         return committedBytes;
     }
 
-    /** Kills the process if it still runs and waits for its end. */
+    /**
+     * Kills the process if it still runs and waits for its end. A process never started is
+     * released instead: its hook gate closes, a clone lets go of its snapshot's frozen pages,
+     * and it can no longer start. (An unstarted process dropped without close is released
+     * when it is garbage.)
+     */
     @Override
     public void close() {
-        if (thread.get() != null) {
+        if (launched.compareAndSet(false, true)) {
+            closedUnstarted = true;
+            unstartedRelease.clean();
+            return;
+        }
+        if (!closedUnstarted) {
             kill();
             await();
         }
     }
 
     private void requireStarted() {
-        if (thread.get() == null) {
+        if (!launched.get() || closedUnstarted) {
             throw new ProcessStateException("process not started");
         }
     }
@@ -294,7 +363,7 @@ public final class EngineProcess implements AutoCloseable {
                     memory = engine.host().newCloneMemory(origin, limits);
                     instance = origin.instantiate(memory, hookGate, killSwitch);
                 } finally {
-                    origin.cloneBuilt();
+                    releaseSnapshot(origin, holdsSnapshot);
                 }
             }
             outcome = body.run(instance, memory);
@@ -310,10 +379,17 @@ public final class EngineProcess implements AutoCloseable {
                 engine.host().metrics().copyOnWriteFaults(engine.name(), memory.copyOnWriteFaults());
                 memory.release();
             }
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (Throwable e) {
             failure = failure != null ? failure : e;
         }
-        finish(failure == null ? outcome : Outcomes.classify(failure, killReason.get()));
+        ProcessResult end;
+        try {
+            end = failure == null ? outcome : Outcomes.classify(failure, killReason.get());
+        } catch (RuntimeException e) {
+            end = new ProcessResult.Failed(new HostError("cannot classify " + failure, e));
+        }
+        // finish completes the result whatever else throws: await() never hangs on a host bug.
+        finish(end);
     }
 
     /** The warm-up's view of this process's instance; used only on the process's thread. */
@@ -395,16 +471,20 @@ public final class EngineProcess implements AutoCloseable {
         return raw;
     }
 
+    /** Records the end and completes the result; the result completes whatever else throws. */
     private void finish(ProcessResult outcome) {
         endNanos = System.nanoTime();
-        ScheduledFuture<?> d = deadline;
-        if (d != null) {
-            d.cancel(false);
+        try {
+            ScheduledFuture<?> d = deadline;
+            if (d != null) {
+                d.cancel(false);
+            }
+            var metrics = engine.host().metrics();
+            metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
+            stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
+        } finally {
+            engine.host().ended(this);
+            result.complete(outcome);
         }
-        var metrics = engine.host().metrics();
-        metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
-        stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
-        engine.host().ended(this);
-        result.complete(outcome);
     }
 }

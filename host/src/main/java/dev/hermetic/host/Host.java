@@ -21,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -59,6 +60,10 @@ public final class Host implements AutoCloseable {
     private final Map<String, Engine> engines = new ConcurrentHashMap<>();
     /** Processes started and not yet ended. */
     private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
+    /** Set once by {@link #close}, before it kills anything: no process starts after. Guarded by {@link #liveProcesses}. */
+    private boolean closing;
+    /** Makes each process's engine thread; a seam for tests. */
+    private final EngineThreads engineThreads;
     /** Memories of processes that are running; each leaves when its process ends. */
     private final Set<ProcessMemory> liveMemories = ConcurrentHashMap.newKeySet();
     /** One daemon thread that fires deadlines; it never runs engine code. */
@@ -78,6 +83,23 @@ public final class Host implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.engineThreads = b.engineThreads;
+    }
+
+    /** Makes an engine thread, not started; package-private so tests can make it fail. */
+    @FunctionalInterface
+    interface EngineThreads {
+        Thread newThread(Runnable body, String name, long stackBytes);
+
+        EngineThreads DAEMONS = (body, name, stackBytes) -> {
+            Thread t = new Thread(null, body, name, stackBytes);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    Thread newEngineThread(Runnable body, String name, long stackBytes) {
+        return engineThreads.newThread(body, name, stackBytes);
     }
 
     public static Builder builder() {
@@ -220,20 +242,33 @@ public final class Host implements AutoCloseable {
         return memory;
     }
 
+    /** Counts {@code process} as live. @throws ProcessStateException once the host is closing */
     void started(EngineProcess process) {
-        liveProcesses.add(process);
+        synchronized (liveProcesses) {
+            if (closing) {
+                throw new ProcessStateException("the host is closed");
+            }
+            liveProcesses.add(process);
+        }
     }
 
     void ended(EngineProcess process) {
         liveProcesses.remove(process);
     }
 
-    /** Kills every process still running, waits for their ends, and stops the deadline timer. */
+    /**
+     * Stops accepting processes (a later start throws {@link ProcessStateException}), kills every
+     * process still running, waits for their ends, and stops the deadline timer.
+     */
     @Override
     public void close() {
-        for (EngineProcess p : liveProcesses) {
-            p.close();
+        List<EngineProcess> running;
+        synchronized (liveProcesses) {
+            closing = true;
+            running = List.copyOf(liveProcesses);
         }
+        running.forEach(EngineProcess::kill);
+        running.forEach(EngineProcess::close);
         scheduler.shutdownNow();
     }
 
@@ -246,8 +281,15 @@ public final class Host implements AutoCloseable {
         private HookFailureListener hookFailureListener = HookFailureListener.logging();
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
+        private EngineThreads engineThreads = EngineThreads.DAEMONS;
 
         private Builder() {}
+
+        /** How engine threads are made; tests make it fail. */
+        Builder withEngineThreads(EngineThreads engineThreads) {
+            this.engineThreads = Objects.requireNonNull(engineThreads);
+            return this;
+        }
 
         /** Where the host's meters go; none by default. */
         public Builder withMeterRegistry(MeterRegistry registry) {

@@ -134,8 +134,8 @@ public final class Snapshot implements AutoCloseable {
 
     /**
      * No more spawns. The frozen pages are released once every clone spawned so far has been
-     * started and built (a clone never started keeps them until it is garbage); clones keep
-     * the pages they share.
+     * built, or closed without being started ({@link EngineProcess#close}; a clone dropped
+     * unstarted lets go when it is garbage); clones keep the pages they share.
      */
     @Override
     public synchronized void close() {
