@@ -2,6 +2,8 @@ package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
+import dev.hermetic.vmo.Rights;
+import dev.hermetic.vmo.ZxException;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
@@ -151,6 +153,8 @@ public final class EngineProcess implements AutoCloseable {
      * parameters), then runs the engine on its own thread and returns at once.
      *
      * @throws ArgumentMismatchException if the arguments do not fit the signature; nothing ran
+     * @throws SpanRefusedException if a span's VMO handle is closed or lacks a right its mapping
+     *     needs; nothing ran
      * @throws ProcessStateException if the process was already started, or its host is closed
      */
     public EngineProcess start(Arg... args) {
@@ -215,6 +219,27 @@ public final class EngineProcess implements AutoCloseable {
         if (!want.equals(given)) {
             throw new ArgumentMismatchException(function + " takes " + want
                     + " but the arguments are " + given + " (a span is two I32: ptr, len)");
+        }
+        for (Arg a : args) {
+            if (a instanceof Span s) {
+                checkMappable(s);
+            }
+        }
+    }
+
+    /** A span the host cannot map is the caller's mistake: refuse it here, not as a trap once the engine runs. */
+    private static void checkMappable(Span span) {
+        int needed = Rights.MAP | Rights.READ | (span.writable() ? Rights.WRITE : 0);
+        int rights;
+        try {
+            rights = span.vmo().rights();
+        } catch (ZxException e) {
+            throw new SpanRefusedException("the span's VMO handle is closed: " + span, e);
+        }
+        if (!Rights.has(rights, needed)) {
+            throw new SpanRefusedException("the span's VMO handle lacks rights 0x" + Integer.toHexString(needed & ~rights)
+                    + " (a " + (span.writable() ? "writable" : "read-only") + " span needs MAP, READ"
+                    + (span.writable() ? ", WRITE" : "") + "): " + span, null);
         }
     }
 
