@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 
 /**
@@ -66,7 +66,7 @@ public final class Host implements AutoCloseable {
     private final EngineThreads engineThreads;
     /** Memories of processes that are running; each leaves when its process ends. */
     private final Set<ProcessMemory> liveMemories = ConcurrentHashMap.newKeySet();
-    /** One daemon thread that fires deadlines; it never runs engine code. */
+    /** Fires deadlines and re-interrupts killed threads; it never runs engine code. See {@link #deadlineTimer}. */
     private final ScheduledExecutorService scheduler;
 
     private Host(Builder b) {
@@ -78,12 +78,32 @@ public final class Host implements AutoCloseable {
         this.commitCeiling = b.commitCeiling;
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.scheduler = deadlineTimer();
+        this.engineThreads = b.engineThreads;
+    }
+
+    /**
+     * The deadline timer: one daemon thread that only interrupts (it never runs engine code), at
+     * the highest Java priority (honoured by the OS where it can be; Linux ignores it unless the
+     * JVM runs with {@code -XX:ThreadPriorityPolicy=1} as root). A cancelled deadline leaves the
+     * queue at once: a host that runs many short processes with long deadlines would otherwise
+     * hold every one of them until its delay ran out.
+     */
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "hermetic-deadlines");
             t.setDaemon(true);
+            t.setPriority(Thread.MAX_PRIORITY);
             return t;
         });
-        this.engineThreads = b.engineThreads;
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return timer;
+    }
+
+    /** Deadlines and re-interrupts waiting in the timer's queue; cancelled ones leave it at once. */
+    int pendingTimerTasks() {
+        return ((ScheduledThreadPoolExecutor) scheduler).getQueue().size();
     }
 
     /** Makes an engine thread, not started; package-private so tests can make it fail. */
