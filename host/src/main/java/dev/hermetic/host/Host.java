@@ -11,6 +11,7 @@ import dev.hermetic.hooks.HookException;
 import dev.hermetic.hooks.HookFailureListener;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.hooks.HookTable;
+import dev.hermetic.host.internal.EngineCache;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
@@ -22,7 +23,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,8 +56,8 @@ public final class Host implements AutoCloseable {
     private final long commitCeiling;
     /** The meters; backed by the user's registry or by nothing. */
     private final Metrics metrics;
-    /** Loaded engines by the SHA-256 of their bytes; an entry is never replaced. */
-    private final Map<String, Engine> engines = new ConcurrentHashMap<>();
+    /** Loaded engines by the SHA-256 of their bytes, bounded (see {@link Builder#withEngineCache}); an entry is never replaced. */
+    private final EngineCache<Engine> engines;
     /** Processes started and not yet ended. */
     private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
     /** Set once by {@link #close}, before it kills anything: no process starts after. Guarded by {@link #liveProcesses}. */
@@ -80,6 +80,7 @@ public final class Host implements AutoCloseable {
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
         this.scheduler = deadlineTimer();
         this.engineThreads = b.engineThreads;
+        this.engines = new EngineCache<>(b.maxCachedEngines, b.maxCachedEngineBytes, Engine::weightBytes);
     }
 
     /**
@@ -177,6 +178,24 @@ public final class Host implements AutoCloseable {
                 machines, MemoryImage.build(module), info);
         Engine raced = engines.putIfAbsent(sha256, engine);
         return raced != null ? raced : engine;
+    }
+
+    /**
+     * Closes {@code engine} ({@link Engine#close}): it leaves the cache and starts no new
+     * process, clone or snapshot; processes already running finish.
+     */
+    public void unload(Engine engine) {
+        engine.close();
+    }
+
+    /** An engine closed: a later load of its bytes compiles it again. */
+    void forget(Engine engine) {
+        engines.remove(engine.sha256(), engine);
+    }
+
+    /** Engines in the cache now. */
+    int cachedEngines() {
+        return engines.size();
     }
 
     /**
@@ -292,6 +311,9 @@ public final class Host implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
+    /** How many engines the cache holds unless {@link Builder#withEngineCache} says otherwise. */
+    public static final int DEFAULT_MAX_CACHED_ENGINES = 256;
+
     /** Builds a {@link Host}. */
     public static final class Builder {
         private MeterRegistry registry;
@@ -302,6 +324,8 @@ public final class Host implements AutoCloseable {
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
         private EngineThreads engineThreads = EngineThreads.DAEMONS;
+        private int maxCachedEngines = DEFAULT_MAX_CACHED_ENGINES;
+        private long maxCachedEngineBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
 
         private Builder() {}
 
@@ -358,6 +382,24 @@ public final class Host implements AutoCloseable {
                 throw new IllegalArgumentException("commit ceiling must be positive: " + bytes);
             }
             this.commitCeiling = bytes;
+            return this;
+        }
+
+        /**
+         * Bounds the engine cache: at most {@code maxEngines} engines and {@code maxBytes} bytes
+         * of them (an engine weighs its module's bytes plus its initial memory image's committed
+         * bytes; its compiled code, which grows with the module, is not counted). The least
+         * recently loaded engine leaves first; it keeps working for whoever holds it, and loading
+         * its bytes again compiles it again. Defaults: {@value #DEFAULT_MAX_CACHED_ENGINES}
+         * engines and a quarter of the JVM heap, at most 256 MiB. A host that loads modules from
+         * its callers should keep the bounds small, or {@link Host#unload} what it is done with.
+         */
+        public Builder withEngineCache(int maxEngines, long maxBytes) {
+            if (maxEngines < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("engine cache bounds must be positive: " + maxEngines + ", " + maxBytes);
+            }
+            this.maxCachedEngines = maxEngines;
+            this.maxCachedEngineBytes = maxBytes;
             return this;
         }
 

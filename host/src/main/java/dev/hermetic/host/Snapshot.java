@@ -85,8 +85,10 @@ public final class Snapshot implements AutoCloseable {
      * warm process was handed are in its c-list under the same names.
      *
      * @throws ProcessStateException if the snapshot is closed
+     * @throws EngineClosedException if its engine is closed
      */
     public EngineProcess spawn(Limits limits, String... grantedHooks) {
+        engine.requireOpen();
         synchronized (this) {
             if (closed) {
                 throw new ProcessStateException("the snapshot is closed");
