@@ -23,13 +23,16 @@ import java.util.concurrent.Future;
  * rest is the timer firing late. With more spinning threads than cores both include the time
  * the OS takes to give the thread a core again.
  *
- * <pre>mvn -B -q -pl host -am -Pbench test-compile exec:exec -Dbench.main=dev.hermetic.host.bench.StopLatencyBench -Dbench.args="[runs per thread]"</pre>
+ * <pre>mvn -B -q -pl host -am -Pbench test-compile exec:exec -Dbench.main=dev.hermetic.host.bench.StopLatencyBench -Dbench.args="[runs per thread] [thread counts, e.g. 1,2,8]"</pre>
  */
 public final class StopLatencyBench {
     private StopLatencyBench() {}
 
     public static void main(String[] args) throws Exception {
-        int runsPerThread = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+        int runsPerThread = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int[] threadCounts = args.length > 1
+                ? java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 2, 8};
         Duration deadline = Duration.ofMillis(300);
         System.out.printf("%d cores; %d runs per thread, deadline %d ms%n",
                 Runtime.getRuntime().availableProcessors(), runsPerThread, deadline.toMillis());
@@ -39,7 +42,7 @@ public final class StopLatencyBench {
             Engine loop = host.load(Fixtures.engine("hostile-loop"));
             Limits limits = Limits.builder().withDeadline(deadline).build();
             loop.newProcess(Limits.builder().withDeadline(Duration.ofMillis(500)).build()).start().await(); // compile warm-up
-            for (int threads : new int[] {1, 2, 8}) {
+            for (int threads : threadCounts) {
                 ExecutorService pool = Executors.newFixedThreadPool(threads);
                 List<Future<long[][]>> parts = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
