@@ -1,6 +1,5 @@
 package dev.hermetic.host;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -11,7 +10,10 @@ import dev.hermetic.hooks.HookException;
 import dev.hermetic.hooks.HookFailureListener;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.hooks.HookTable;
+import dev.hermetic.host.internal.CodeCompiler;
+import dev.hermetic.host.internal.CodeStore;
 import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.JvmFlags;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.host.internal.ProcessMemories;
@@ -41,6 +43,12 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Host implements AutoCloseable {
+    /**
+     * Names the host's own changes to a module before it is compiled (today: the start section
+     * removed); part of the code cache's key, so change it whenever a rewrite's output changes.
+     */
+    private static final String REWRITES = "without-start/1";
+
     /** How every engine of this host runs. */
     private final ExecutionMode mode;
     /** The import table every engine of this host is checked against and given. */
@@ -61,6 +69,8 @@ public final class Host implements AutoCloseable {
     private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
     /** Memories of processes that are running; each leaves when its process ends. */
     private final Set<ProcessMemory> liveMemories = ConcurrentHashMap.newKeySet();
+    /** Compiled code kept between runs, or null to compile on every load; see {@link Builder#withCodeCache}. */
+    private final CodeStore codeStore;
     /** One daemon thread that fires deadlines; it never runs engine code. */
     private final ScheduledExecutorService scheduler;
 
@@ -73,6 +83,12 @@ public final class Host implements AutoCloseable {
         this.commitCeiling = b.commitCeiling;
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
+        java.util.Optional<Boolean> hugeMethods = JvmFlags.compilesHugeMethods();
+        this.metrics.hugeMethodsCompiled(hugeMethods);
+        if (mode == ExecutionMode.COMPILED) {
+            JvmFlags.adviseOnce(hugeMethods);
+        }
+        this.codeStore = b.codeCache == null ? null : b.codeCache.open(System.getLogger(Host.class.getName())).orElse(null);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hermetic-deadlines");
             t.setDaemon(true);
@@ -127,7 +143,9 @@ public final class Host implements AutoCloseable {
         Function<Instance, Machine> machines;
         try {
             instanceModule = Engine.withoutStart(module);
-            machines = mode == ExecutionMode.COMPILED ? MachineFactoryCompiler.compile(instanceModule) : InterpreterMachine::new;
+            machines = mode == ExecutionMode.COMPILED
+                    ? CodeCompiler.compile(instanceModule, sha256, REWRITES, codeStore, metrics::codeCache)
+                    : InterpreterMachine::new;
         } catch (RuntimeException | AssertionError e) {
             throw new EngineFormatException("cannot compile the module: " + e, e);
         }
@@ -246,6 +264,7 @@ public final class Host implements AutoCloseable {
         private HookFailureListener hookFailureListener = HookFailureListener.logging();
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
+        private CodeCache codeCache;
 
         private Builder() {}
 
@@ -296,6 +315,16 @@ public final class Host implements AutoCloseable {
                 throw new IllegalArgumentException("commit ceiling must be positive: " + bytes);
             }
             this.commitCeiling = bytes;
+            return this;
+        }
+
+        /**
+         * Keeps compiled engines in {@code cache}, so another host, in this JVM or a later one,
+         * loads them without compiling. None by default: every load compiles, nothing is written.
+         * A cache that is not private to this user is not used (logged once at WARNING).
+         */
+        public Builder withCodeCache(CodeCache cache) {
+            this.codeCache = Objects.requireNonNull(cache);
             return this;
         }
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -34,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    CacheOptions cache;
 
     @Parameters(index = "0", paramLabel = "ENGINE.wasm", description = "The engine to run.")
     Path engine;
@@ -69,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
         int capacity = (int) Math.min(Integer.MAX_VALUE - Span.PAGE_SIZE,
                 outCapacity != null ? outCapacity : Math.max(64L << 10, in.length));
         Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
-        try (Host host = Host.builder()
+        try (Host host = cache.apply(Host.builder())
                 .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)
                 .withVdso(Vdso.EXIT_ONLY)
                 .build()) {
