@@ -47,7 +47,7 @@ public final class Host implements AutoCloseable {
      * Names the host's own changes to a module before it is compiled (today: the start section
      * removed); part of the code cache's key, so change it whenever a rewrite's output changes.
      */
-    private static final String REWRITES = "without-start/1";
+    static final String REWRITES = "without-start/1";
 
     /** How every engine of this host runs. */
     private final ExecutionMode mode;

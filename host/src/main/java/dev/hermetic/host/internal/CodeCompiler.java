@@ -48,7 +48,7 @@ public final class CodeCompiler {
             // Chicory consults a cache only for modules with a digest (the key here is ours, so any digest does).
             return MachineFactoryCompiler.compile(module);
         }
-        String key = KEY_FORMAT + " compiler=" + COMPILER + " rewrites=" + rewrites + " module=sha256:" + moduleSha256;
+        String key = key(moduleSha256, rewrites);
         BoundCache cache = new BoundCache(store, key, false);
         try {
             Function<Instance, Machine> machines = MachineFactoryCompiler.builder(module).withCache(cache).compile();
@@ -64,6 +64,11 @@ public final class CodeCompiler {
             outcome.accept(CodeStore.Outcome.REJECTED);
             return MachineFactoryCompiler.builder(module).withCache(new BoundCache(store, key, true)).compile();
         }
+    }
+
+    /** The store key of a module's compilation; see {@link CodeCompiler}. */
+    public static String key(String moduleSha256, String rewrites) {
+        return KEY_FORMAT + " compiler=" + COMPILER + " rewrites=" + rewrites + " module=sha256:" + moduleSha256;
     }
 
     /** Chicory's cache interface over one key of a store: Chicory's own key (the digest) is ignored. */

@@ -175,6 +175,10 @@ public final class CodeStore {
         Path temp = null;
         try {
             Files.createDirectories(file.getParent());
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                // Something put a directory where the entry goes; an empty one is cleared away.
+                Files.delete(file);
+            }
             temp = Files.createTempFile(directory, TEMP_PREFIX, ENTRY_SUFFIX);
             Files.write(temp, entry);
             try {
