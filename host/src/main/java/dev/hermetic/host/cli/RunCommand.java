@@ -78,18 +78,20 @@ final class RunCommand implements Callable<Integer> {
                 .withVdso(Vdso.EXIT_ONLY)
                 .build()) {
             String name = engine.getFileName().toString().replaceFirst("\\.wasm$", "");
+            long t0 = System.nanoTime();
             Engine loaded = host.load(name, wasm);
+            long loadMillis = (System.nanoTime() - t0) / 1_000_000;
             Vmo inVmo = Vmo.create(Math.max(in.length, 1));
             inVmo.write(in, 0);
             Vmo outVmo = Vmo.create(capacity);
             EngineProcess process = loaded.newProcess(limits)
                     .start(Span.readOnly(inVmo, 0, in.length), Span.writable(outVmo, 0, capacity));
             ProcessResult result = process.await();
-            return report(result, outVmo, capacity, process.duration());
+            return report(result, outVmo, capacity, loadMillis, process.duration());
         }
     }
 
-    private int report(ProcessResult result, Vmo outVmo, int capacity, Duration duration) throws Exception {
+    private int report(ProcessResult result, Vmo outVmo, int capacity, long loadMillis, Duration duration) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -126,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("hermetic: the engine was killed: " + k.reason());
             exitCode = 1;
         }
+        fields.put("loadMillis", loadMillis);
         fields.put("durationMillis", duration.toMillis());
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(fields));
