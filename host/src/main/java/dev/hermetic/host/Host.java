@@ -134,7 +134,8 @@ public final class Host implements AutoCloseable {
             return cached;
         }
         metrics.engineCache(false);
-        WasmModule module = parse(wasm);
+        CodeCompiler.Stored stored = CodeCompiler.find(mode == ExecutionMode.COMPILED ? codeStore : null, sha256, REWRITES);
+        WasmModule module = parse(wasm, !stored.authentic());
         EngineInfo info = check(module);
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
@@ -144,7 +145,7 @@ public final class Host implements AutoCloseable {
         try {
             instanceModule = Engine.withoutStart(module);
             machines = mode == ExecutionMode.COMPILED
-                    ? CodeCompiler.compile(instanceModule, sha256, REWRITES, codeStore, metrics::codeCache)
+                    ? stored.compile(instanceModule, metrics::codeCache)
                     : InterpreterMachine::new;
         } catch (RuntimeException | AssertionError e) {
             throw new EngineFormatException("cannot compile the module: " + e, e);
@@ -162,7 +163,7 @@ public final class Host implements AutoCloseable {
      * @throws EngineFormatException if the bytes are not a valid module
      */
     public EngineInfo inspect(byte[] wasm) {
-        return check(parse(wasm));
+        return check(parse(wasm, true));
     }
 
     /** Chicory parses lazily: an index out of range shows only when the checker follows it. */
@@ -174,10 +175,11 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    private static WasmModule parse(byte[] wasm) {
+    /** @param validate false only for bytes an authentic code cache entry shows were validated before */
+    private static WasmModule parse(byte[] wasm, boolean validate) {
         Objects.requireNonNull(wasm, "wasm");
         try {
-            return Parser.builder().withValidation(true).build().parse(() -> new ByteArrayInputStream(wasm));
+            return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(wasm));
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
             // Chicory's parser asserts some invariants of malformed code: with -ea that is an AssertionError.
             throw new EngineFormatException("not a valid WebAssembly module: " + e, e);

@@ -4,11 +4,11 @@ import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -27,42 +27,71 @@ public final class CodeCompiler {
     /** Version of the key layout below. */
     private static final String KEY_FORMAT = "hermetic-code/1";
     /**
-     * The compiler's Maven version plus the SHA-256 of its central class file, so a patched build
-     * of the same version still gets its own entries.
+     * The compiler's Maven version plus the SHA-256 of its central class file and of the parser's
+     * (which validated the module), so a patched build of the same version gets its own entries.
      */
     public static final String COMPILER = compilerIdentity();
 
     private CodeCompiler() {}
 
     /**
-     * Compiles {@code module}, or loads its stored compilation.
+     * Looks for a stored compilation of the engine with these bytes, before they are parsed: an
+     * authentic entry also proves the bytes passed validation when it was made.
      *
+     * @param store where compiled code is kept, or null for none
      * @param moduleSha256 lowercase hex SHA-256 of the engine's bytes as loaded
-     * @param rewrites identifies the host's transformations between those bytes and {@code module}
-     * @param store where compiled code is kept, or null to always compile
-     * @param outcome told whether the store hit, missed or rejected an entry; not called without a store
+     * @param rewrites identifies the host's transformations between those bytes and the module compiled
      */
-    public static Function<Instance, Machine> compile(WasmModule module, String moduleSha256, String rewrites,
-            CodeStore store, Consumer<CodeStore.Outcome> outcome) {
-        if (store == null || module.digest() == null) {
-            // Chicory consults a cache only for modules with a digest (the key here is ours, so any digest does).
-            return MachineFactoryCompiler.compile(module);
+    public static Stored find(CodeStore store, String moduleSha256, String rewrites) {
+        if (store == null) {
+            return new Stored(null, null, null);
         }
         String key = key(moduleSha256, rewrites);
-        BoundCache cache = new BoundCache(store, key, false);
-        try {
-            Function<Instance, Machine> machines = MachineFactoryCompiler.builder(module).withCache(cache).compile();
-            outcome.accept(cache.outcome);
-            return machines;
-        } catch (RuntimeException | LinkageError e) {
-            if (cache.outcome != CodeStore.Outcome.HIT) {
-                throw e;
+        return new Stored(store, key, store.get(key));
+    }
+
+    /**
+     * What the store held for one module, and the compilation from it.
+     *
+     * @param store the store, or null when the host keeps none
+     * @param key the module's key; null without a store
+     * @param lookup what the store gave for the key; null without a store
+     */
+    public record Stored(CodeStore store, String key, CodeStore.Lookup lookup) {
+        /**
+         * Whether an authentic entry was found. Only a host holding the store's secret writes
+         * entries, and only after its parser validated the same bytes (the key names the
+         * parser's and compiler's build), so the bytes need no second validation.
+         */
+        public boolean authentic() {
+            return lookup != null && lookup.outcome() == CodeStore.Outcome.HIT;
+        }
+
+        /**
+         * The machines for {@code module}: loaded from the entry found, else compiled and stored.
+         *
+         * @param outcome told whether the store hit, missed or rejected an entry; not called without a store
+         */
+        public Function<Instance, Machine> compile(WasmModule module, Consumer<CodeStore.Outcome> outcome) {
+            if (store == null || module.digest() == null) {
+                // Chicory consults a cache only for modules with a digest (the key is ours, so any digest does).
+                return MachineFactoryCompiler.compile(module);
             }
-            // Authentic but unloadable (say, classes this JVM refuses): compile afresh and replace it.
-            System.getLogger(CodeCompiler.class.getName()).log(System.Logger.Level.WARNING,
-                    "code cache: a stored compilation failed to load (" + e + "); recompiling");
-            outcome.accept(CodeStore.Outcome.REJECTED);
-            return MachineFactoryCompiler.builder(module).withCache(new BoundCache(store, key, true)).compile();
+            try {
+                Function<Instance, Machine> machines = MachineFactoryCompiler.builder(module)
+                        .withCache(new BoundCache(store, key, lookup.content())).compile();
+                outcome.accept(lookup.outcome());
+                return machines;
+            } catch (RuntimeException | LinkageError e) {
+                if (!authentic()) {
+                    throw e;
+                }
+                // Authentic but unloadable (say, classes this JVM refuses): compile afresh and replace it.
+                System.getLogger(CodeCompiler.class.getName()).log(System.Logger.Level.WARNING,
+                        "code cache: a stored compilation failed to load (" + e + "); recompiling");
+                outcome.accept(CodeStore.Outcome.REJECTED);
+                return MachineFactoryCompiler.builder(module).withCache(new BoundCache(store, key, null)).compile();
+            }
         }
     }
 
@@ -71,31 +100,18 @@ public final class CodeCompiler {
         return KEY_FORMAT + " compiler=" + COMPILER + " rewrites=" + rewrites + " module=sha256:" + moduleSha256;
     }
 
-    /** Chicory's cache interface over one key of a store: Chicory's own key (the digest) is ignored. */
-    private static final class BoundCache implements Cache {
-        /** The store entries are read from and written to. */
-        private final CodeStore store;
-        /** The full key of this compilation; see {@link CodeCompiler}. */
-        private final String key;
-        /** When true, {@link #get} misses without reading, so a stored compilation is replaced. */
-        private final boolean replace;
-        /** What the last {@link #get} found; ABSENT until then. */
-        CodeStore.Outcome outcome = CodeStore.Outcome.ABSENT;
-
-        BoundCache(CodeStore store, String key, boolean replace) {
-            this.store = Objects.requireNonNull(store);
-            this.key = Objects.requireNonNull(key);
-            this.replace = replace;
-        }
-
+    /**
+     * Chicory's cache interface over one key of a store, answering from a lookup already made;
+     * Chicory's own key (the module's digest) is ignored.
+     *
+     * @param store where a fresh compilation is written
+     * @param key the full key of this compilation; see {@link CodeCompiler}
+     * @param found the verified stored content, or null for a miss
+     */
+    private record BoundCache(CodeStore store, String key, byte[] found) implements Cache {
         @Override
         public byte[] get(String ignored) {
-            if (replace) {
-                return null;
-            }
-            CodeStore.Lookup lookup = store.get(key);
-            outcome = lookup.outcome();
-            return lookup.content();
+            return found;
         }
 
         @Override
@@ -116,14 +132,16 @@ public final class CodeCompiler {
         } catch (IOException e) {
             // the class digest below still identifies the compiler
         }
-        String classDigest = "none";
-        try (InputStream in = MachineFactoryCompiler.class.getResourceAsStream("internal/Compiler.class")) {
-            if (in != null) {
-                classDigest = HexFormat.of().formatHex(CodeStore.sha256(in.readAllBytes())).substring(0, 16);
-            }
+        return "chicory-" + version + "+" + classDigest(MachineFactoryCompiler.class, "internal/Compiler.class")
+                + "+" + classDigest(Parser.class, "Parser.class");
+    }
+
+    /** The first 16 hex digits of the SHA-256 of a class file next to {@code anchor}, or "none". */
+    private static String classDigest(Class<?> anchor, String resource) {
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            return in == null ? "none" : HexFormat.of().formatHex(CodeStore.sha256(in.readAllBytes())).substring(0, 16);
         } catch (IOException e) {
-            // the version alone then
+            return "none";
         }
-        return "chicory-" + version + "+" + classDigest;
     }
 }
