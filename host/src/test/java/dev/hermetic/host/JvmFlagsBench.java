@@ -28,7 +28,6 @@ public final class JvmFlagsBench {
             "",
             "-XX:-DontCompileHugeMethods",
             "-XX:-DontCompileHugeMethods -XX:ReservedCodeCacheSize=512m",
-            "-XX:-DontCompileHugeMethods -XX:+UseSerialGC",
             "-XX:-DontCompileHugeMethods -XX:-TieredCompilation");
 
     private JvmFlagsBench() {}
