@@ -16,7 +16,8 @@ import java.util.Locale;
  * {@code ByteArrayMemory}, on Node's V8, on Wasmtime (Cranelift, through its Python package:
  * {@code -Dhermetic.python=/path/to/python} names an interpreter that has it; the column shows
  * "–" without one) with the output's SHA-256 checked equal to Hermetic's, and, for the C
- * engines, natively (gcc -O2); then
+ * engines, natively (gcc -O2); then, with {@code -Dhermetic.wizer=PATH}, classifier
+ * pre-initialized by Wizer and by Hermetic's snapshot (time, size, same output); then
  * classifier's startup, fresh instantiate against zygote spawn; then the memory of N clones.
  *
  * <pre>mvn -B -q install -DskipTests &amp;&amp; mvn -B -q -pl host -Pbench test-compile exec:exec [-Dbench.args="1500 1000"]</pre>
@@ -62,7 +63,47 @@ public final class PeerBench {
             }
         }
         System.out.println();
+        String wizer = System.getProperty("hermetic.wizer");
+        if (wizer != null) {
+            preInitialization(wizer, work);
+            System.out.println();
+        }
         ZygoteBench.main(new String[] {"classifier", Integer.toString(clones)});
+    }
+
+    /**
+     * classifier pre-initialized by Wizer ({@code -Dhermetic.wizer=/path/to/wizer}) and by
+     * Hermetic's snapshot, each from the engine's bytes to a written module; both results then run
+     * on Hermetic and must give the same output.
+     */
+    private static void preInitialization(String wizer, Path work) throws Exception {
+        Path source = Files.write(work.resolve("classifier.wasm"), Engines.bytes("classifier"));
+        Path wizered = work.resolve("classifier.wizer.wasm");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(wizer, source.toString(), "--init-func", "engine_init", "-o", wizered.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("wizer failed:\n" + log);
+        }
+        double wizerSeconds = (System.nanoTime() - t0) / 1e9;
+        byte[] hermeticModule;
+        long t1 = System.nanoTime();
+        try (Host host = Host.builder().withDefaultLimits(Limits.builder().withDeadline(Duration.ofMinutes(10))
+                .withMaxMemoryBytes(1L << 30).build()).build();
+                Snapshot snapshot = host.load("classifier", Engines.bytes("classifier")).snapshot()) {
+            hermeticModule = snapshot.toPortableModule();
+        }
+        double hermeticSeconds = (System.nanoTime() - t1) / 1e9;
+        byte[] input = Workloads.benchInput("classifier", 16 * 1024);
+        String same;
+        try (Host host = Host.builder().build()) {
+            same = outputDigest(host.load(Files.readAllBytes(wizered)), input)
+                    .equals(outputDigest(host.load(hermeticModule), input)) ? "same output" : "OUTPUTS DIFFER";
+        }
+        System.out.printf(Locale.ROOT, "Pre-initialization of classifier, bytes to written module: Wizer %.2f s, %,d bytes;"
+                + " Hermetic snapshot (in this JVM, compile included) %.2f s, %,d bytes (%.2fx Wizer's time); %s%n",
+                wizerSeconds, Files.size(wizered), hermeticSeconds, hermeticModule.length, hermeticSeconds / wizerSeconds, same);
     }
 
     private static String orDash(double v) {
