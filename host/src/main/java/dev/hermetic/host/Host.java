@@ -33,7 +33,8 @@ import java.util.function.Function;
 
 /**
  * The controlling side: loads engines (parsed, checked and compiled once, cached by the SHA-256
- * of their bytes) and runs their processes. Thread-safe; close it to stop its deadline timer.
+ * of their bytes; with {@link Builder#withCodeCache} their compiled code is kept on disk for the
+ * next JVM too) and runs their processes. Thread-safe; close it to stop its deadline timer.
  *
  * <pre>{@code
  * try (Host host = Host.builder().withMeterRegistry(registry).build()) {

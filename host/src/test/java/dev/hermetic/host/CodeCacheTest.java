@@ -87,6 +87,17 @@ class CodeCacheTest {
     }
 
     @Test
+    void aModuleThatFailsValidationLeavesNoEntry() throws IOException {
+        // (func (result i32)) with an empty body: parses, but does not validate.
+        byte[] invalid = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0, 10, 4, 1, 2, 0, 0x0b};
+        try (Host host = Host.builder().withCodeCache(cache()).build()) {
+            assertThatThrownBy(() -> host.load(invalid)).isInstanceOf(EngineFormatException.class);
+        }
+        // So an authentic entry, which lets a load skip validation, exists only for validated bytes.
+        assertThat(entries()).isEmpty();
+    }
+
+    @Test
     void withoutACacheNothingIsWritten() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Host host = Host.builder().withMeterRegistry(registry).build()) {
