@@ -18,9 +18,11 @@ import java.util.Map;
  * compile and {@code engine_init} time, each in a fresh JVM per flag set, printed as one table of
  * ratios against HotSpot's defaults.
  *
- * <pre>mvn -B -q -pl host -am test-compile &amp;&amp; java -cp "$(cat host/target/bench.classpath)" dev.hermetic.host.JvmFlagsBench [millis]</pre>
- *
- * (or any classpath holding the host's test classes and its test dependencies).
+ * <pre>
+ * mvn -B -q -pl host -am package -DskipTests &amp;&amp; mvn -B -q -pl host -am test-compile
+ * java -cp host/target/test-classes:wasm-engines/target/classes:wasm-engines/target/test-classes:host/target/hermetic.jar \
+ *     dev.hermetic.host.JvmFlagsBench [millis]
+ * </pre>
  */
 public final class JvmFlagsBench {
     /** The flag sets compared; the first is HotSpot's defaults. */
