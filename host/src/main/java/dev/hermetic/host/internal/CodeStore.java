@@ -137,7 +137,7 @@ public final class CodeStore {
             if (!attrs.isRegularFile()) {
                 return reject(file, "not a regular file");
             }
-            if (attrs.size() > maxBytes) {
+            if (attrs.size() > maxBytes || attrs.size() > Integer.MAX_VALUE - 8) {
                 return reject(file, "larger than the whole cache may be");
             }
             raw = readAtMost(file, (int) attrs.size());
