@@ -11,6 +11,7 @@ module dev.hermetic.host {
     requires com.dylibso.chicory.wasm;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
+    requires jdk.management;
 
     exports dev.hermetic.host;
     exports dev.hermetic.host.memory;

@@ -273,7 +273,9 @@ public final class Engine implements AutoCloseable {
                 .setElementSection(module.elementSection())
                 .setCodeSection(module.codeSection())
                 .setDataSection(module.dataSection())
-                .withValidation(false);
+                .withValidation(false)
+                // the compiler's cache is consulted only for a module with a digest
+                .withDigest(module.digest());
         module.memorySection().ifPresent(b::setMemorySection);
         module.dataCountSection().ifPresent(b::setDataCountSection);
         module.tagSection().ifPresent(b::setTagSection);

@@ -1,6 +1,5 @@
 package dev.hermetic.host;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -12,7 +11,10 @@ import dev.hermetic.hooks.HookFailureListener;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.hooks.HookTable;
 import dev.hermetic.host.internal.EngineCache;
+import dev.hermetic.host.internal.CodeCompiler;
+import dev.hermetic.host.internal.CodeStore;
 import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.JvmFlags;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.host.internal.ProcessMemories;
@@ -36,7 +38,8 @@ import java.util.function.Function;
 
 /**
  * The controlling side: loads engines (parsed, checked and compiled once, cached by the SHA-256
- * of their bytes) and runs their processes. Thread-safe; close it to stop its deadline timer.
+ * of their bytes; with {@link Builder#withCodeCache} their compiled code is kept on disk for the
+ * next JVM too) and runs their processes. Thread-safe; close it to stop its deadline timer.
  *
  * <p>Module bytes are untrusted. Before Chicory parses them, {@link #load} and {@link #inspect}
  * refuse a module larger than {@link Builder#withMaxModuleBytes}, check every size, count and
@@ -54,6 +57,12 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Host implements AutoCloseable {
+    /**
+     * Names the host's own changes to a module before it is compiled (today: the start section
+     * removed); part of the code cache's key, so change it whenever a rewrite's output changes.
+     */
+    static final String REWRITES = "without-start/1";
+
     /** How every engine of this host runs. */
     private final ExecutionMode mode;
     /** The import table every engine of this host is checked against and given. */
@@ -85,6 +94,8 @@ public final class Host implements AutoCloseable {
     private final EngineThreads engineThreads;
     /** Memories of processes that are running; each leaves when its process ends. */
     private final Set<ProcessMemory> liveMemories = ConcurrentHashMap.newKeySet();
+    /** Compiled code kept between runs, or null to compile on every load; see {@link Builder#withCodeCache}. */
+    private final CodeStore codeStore;
     /** Fires deadlines and re-interrupts killed threads; it never runs engine code. See {@link #deadlineTimer}. */
     private final ScheduledExecutorService scheduler;
 
@@ -99,6 +110,12 @@ public final class Host implements AutoCloseable {
         this.maxModuleBytes = b.maxModuleBytes;
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
+        java.util.Optional<Boolean> hugeMethods = JvmFlags.compilesHugeMethods();
+        this.metrics.hugeMethodsCompiled(hugeMethods);
+        if (mode == ExecutionMode.COMPILED) {
+            JvmFlags.adviseOnce(hugeMethods);
+        }
+        this.codeStore = b.codeCache == null ? null : b.codeCache.open(System.getLogger(Host.class.getName())).orElse(null);
         this.scheduler = deadlineTimer();
         this.engineThreads = b.engineThreads;
         this.engines = new EngineCache<>(b.maxCachedEngines, b.maxCachedEngineBytes, Engine::weightBytes);
@@ -199,7 +216,8 @@ public final class Host implements AutoCloseable {
             return cached;
         }
         metrics.engineCache(false);
-        WasmModule module = parse(gate(wasm));
+        CodeCompiler.Stored stored = CodeCompiler.find(mode == ExecutionMode.COMPILED ? codeStore : null, sha256, REWRITES);
+        WasmModule module = parse(gate(wasm), !stored.authentic());
         EngineInfo info = check(module);
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
@@ -208,7 +226,9 @@ public final class Host implements AutoCloseable {
         Function<Instance, Machine> machines;
         try {
             instanceModule = Engine.withoutStart(module);
-            machines = mode == ExecutionMode.COMPILED ? MachineFactoryCompiler.compile(instanceModule) : InterpreterMachine::new;
+            machines = mode == ExecutionMode.COMPILED
+                    ? stored.compile(instanceModule, metrics::codeCache)
+                    : InterpreterMachine::new;
         } catch (RuntimeException | AssertionError e) {
             throw new EngineFormatException("cannot compile the module: " + e, e);
         }
@@ -246,7 +266,7 @@ public final class Host implements AutoCloseable {
      */
     public EngineInfo inspect(byte[] wasm) {
         checkSize(wasm);
-        return check(parse(gate(wasm)));
+        return check(parse(gate(wasm), true));
     }
 
     private void checkSize(byte[] wasm) {
@@ -279,10 +299,11 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    private static WasmModule parse(byte[] wasm) {
+    /** @param validate false only for bytes an authentic code cache entry shows were validated before */
+    private static WasmModule parse(byte[] wasm, boolean validate) {
         Objects.requireNonNull(wasm, "wasm");
         try {
-            return Parser.builder().withValidation(true).build().parse(() -> new ByteArrayInputStream(wasm));
+            return Parser.builder().withValidation(validate).build().parse(() -> new ByteArrayInputStream(wasm));
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
             // Chicory's parser asserts some invariants of malformed code: with -ea that is an AssertionError.
             throw new EngineFormatException("not a valid WebAssembly module: " + e, e);
@@ -396,6 +417,7 @@ public final class Host implements AutoCloseable {
         private EngineThreads engineThreads = EngineThreads.DAEMONS;
         private int maxCachedEngines = DEFAULT_MAX_CACHED_ENGINES;
         private long maxCachedEngineBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+        private CodeCache codeCache;
 
         private Builder() {}
 
@@ -508,6 +530,16 @@ public final class Host implements AutoCloseable {
             }
             this.maxCachedEngines = maxEngines;
             this.maxCachedEngineBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Keeps compiled engines in {@code cache}, so another host, in this JVM or a later one,
+         * loads them without compiling. None by default: every load compiles, nothing is written.
+         * A cache that is not private to this user is not used (logged once at WARNING).
+         */
+        public Builder withCodeCache(CodeCache cache) {
+            this.codeCache = Objects.requireNonNull(cache);
             return this;
         }
 

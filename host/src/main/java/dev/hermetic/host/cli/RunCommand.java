@@ -41,6 +41,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ModuleOptions module;
 
+    @Mixin
+    CacheOptions cache;
+
     @Parameters(index = "0", paramLabel = "ENGINE.wasm", description = "The engine to run.")
     Path engine;
 
@@ -75,12 +78,14 @@ final class RunCommand implements Callable<Integer> {
         int capacity = (int) Math.min(Integer.MAX_VALUE - Span.PAGE_SIZE,
                 outCapacity != null ? outCapacity : Math.max(64L << 10, in.length));
         Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
-        try (Host host = module.host()
+        try (Host host = cache.apply(module.host())
                 .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)
                 .withVdso(Vdso.EXIT_ONLY)
                 .build()) {
             String name = engine.getFileName().toString().replaceFirst("\\.wasm$", "");
+            long t0 = System.nanoTime();
             Engine loaded = host.load(name, wasm);
+            long loadMillis = (System.nanoTime() - t0) / 1_000_000;
             Vmo inVmo = Vmo.create(Math.max(in.length, 1));
             inVmo.write(in, 0);
             Vmo outVmo = Vmo.create(capacity);
@@ -88,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
                     .start(Span.readOnly(inVmo, 0, in.length), Span.writable(outVmo, 0, capacity));
             ProcessResult result = process.await();
             printLog(process.log());
-            return report(result, outVmo, capacity, process.duration());
+            return report(result, outVmo, capacity, loadMillis, process.duration());
         }
     }
 
@@ -106,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private int report(ProcessResult result, Vmo outVmo, int capacity, Duration duration) throws Exception {
+    private int report(ProcessResult result, Vmo outVmo, int capacity, long loadMillis, Duration duration) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -147,6 +152,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("hermetic: the engine was killed: " + k.reason());
             exitCode = 1;
         }
+        fields.put("loadMillis", loadMillis);
         fields.put("durationMillis", duration.toMillis());
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(fields));

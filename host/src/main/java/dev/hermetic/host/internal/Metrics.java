@@ -99,6 +99,26 @@ public final class Metrics {
         });
     }
 
+    /** The code cache's answer for one compiled load: hit, absent or rejected. */
+    public void codeCache(CodeStore.Outcome outcome) {
+        Counter.builder("hermetic.code.cache")
+                .description("Compiled loads by what the on-disk code cache gave: hit, absent, rejected")
+                .tag("result", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * 1 when this JVM JIT-compiles huge methods (large engine functions), 0 when it leaves them
+     * to its interpreter, NaN when it cannot tell.
+     */
+    public void hugeMethodsCompiled(java.util.Optional<Boolean> compiled) {
+        double value = compiled.map(c -> c ? 1.0 : 0.0).orElse(Double.NaN);
+        Gauge.builder("hermetic.jvm.huge.methods.compiled", () -> value)
+                .description("1 if the JVM JIT-compiles methods over 8000 bytecodes (-XX:-DontCompileHugeMethods), 0 if not")
+                .register(registry);
+    }
+
     public void engineCache(boolean hit) {
         record(() -> {
             Counter.builder("hermetic.engine.cache").tag("result", hit ? "hit" : "miss").register(registry).increment();

@@ -199,4 +199,38 @@ class HermeticCliTest {
         assertThat(r.err()).contains("the warm-up did not finish", "Trapped");
         assertThat(dir.resolve("x.wasm")).doesNotExist();
     }
+
+    @Test
+    void runKeepsTheCompiledEngineInTheCacheDirectoryUnlessToldNot() throws IOException {
+        Path cache = dir.resolve("cache");
+        Path in = file("in.txt", "abc");
+        Path engine = fixture("filter-copy");
+        Run first = hermetic("run", engine.toString(), "--in", in.toString(), "--out", dir.resolve("o1").toString(),
+                "--cache-dir", cache.toString(), "--json");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(new ObjectMapper().readTree(first.out()).get("loadMillis").asLong()).isNotNegative();
+        try (var entries = Files.walk(cache)) {
+            assertThat(entries.filter(p -> p.toString().endsWith(".entry")).count()).isEqualTo(1);
+        }
+        Run second = hermetic("run", engine.toString(), "--in", in.toString(), "--out", dir.resolve("o2").toString(),
+                "--cache-dir", cache.toString());
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(Files.readString(dir.resolve("o2"))).isEqualTo("ABC");
+
+        Path none = dir.resolve("no-cache");
+        Run uncached = hermetic("run", engine.toString(), "--in", in.toString(), "--out", dir.resolve("o3").toString(),
+                "--cache-dir", none.toString(), "--no-cache");
+        assertThat(uncached.code()).as(uncached.err()).isZero();
+        assertThat(none).doesNotExist();
+    }
+
+    @Test
+    void aLongWarmUpSaysHowFarItGotOnStderr() throws IOException {
+        // engine_start of hostile-loop spins until the deadline: a warm-up that never finishes.
+        Run r = hermetic("snapshot", bundled("hostile-loop").toString(), "--init", "engine_start", "--timeout", "1500ms",
+                "--progress-every", "200ms", "--no-cache", "-o", dir.resolve("x.wasm").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).containsPattern("hermetic: warming hostile-loop with engine_start: \\d+\\.\\d s, \\d+\\.\\d MiB committed")
+                .contains("DEADLINE");
+    }
 }
