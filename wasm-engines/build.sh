@@ -75,6 +75,7 @@ for manifest in "$here"/Cargo.toml "$here"/rust/engines/*/Cargo.toml "$here"/sdk
     esac
   done < <(sed -n 's/.*path *= *"\([^"]*\)".*/\1/p' "$manifest")
 done
+need_crates "$here/Cargo.lock"
 target_dir="$work/cargo-target"
 (
   cd "$here"
