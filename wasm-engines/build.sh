@@ -7,8 +7,10 @@
 #
 # Toolchain (Debian): clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 rustc cargo
 # libstd-rust-dev-wasm32 librust-regex-dev librust-serde-json-dev librust-miniz-oxide-dev
-# librust-once-cell-dev wabt. Every engine may import from module "vdso" only; the build
-# fails otherwise (hostile-wasi-import is the one deliberate exception).
+# librust-once-cell-dev wabt; for the ported programs (third-party/) also gcc make tcl
+# dpkg-dev xz-utils clang-22 lld-22 libclang-rt-22-dev-wasm32. Every engine may import from
+# module "vdso" only; the build fails otherwise (hostile-wasi-import is the one deliberate
+# exception).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd -P)"
@@ -51,6 +53,52 @@ done
 for name in sha256 csv-stats; do
   "$clang" --target=wasm32-wasi -mexec-model=reactor "${c_common[@]}" \
     -o "$out/$name.wasm" "$here/engines/c/$name.c" "$here/sdk/c/src/wasi_stubs.c"
+done
+
+# Ported C programs, built from Debian's source packages (third-party/fetch.sh pins and
+# verifies them; nothing of theirs is committed). Each also builds natively with gcc, and the
+# native program's output on the committed known-answer scripts becomes the expected output
+# the tests check the engine against.
+need_tool() {
+  command -v "$1" >/dev/null || { echo "build.sh: $1 not found; install Debian's $2" >&2; exit 1; }
+}
+need_tool gcc gcc
+need_tool make make
+need_tool tclsh tcl
+third_party=$("$here/third-party/fetch.sh")
+known_answers="$here/src/test/resources/dev/hermetic/engines/known-answers"
+expected="$work/known-answers"
+third_party_flags=(-O2 -ffp-contract=off -w "-ffile-prefix-map=$third_party=/third-party")
+
+# SQLite: the amalgamation (sqlite3.c, sqlite3.h, shell.c) is generated from the source tree
+# by its own makefile (tclsh), once per verified source, inside the cache.
+sqlite_src="$third_party/sqlite3-3.40.1"
+sqlite_amalgamation="$sqlite_src/.hermetic-amalgamation"
+if [ ! -f "$sqlite_amalgamation/shell.c" ]; then
+  rm -rf "$sqlite_amalgamation"
+  mkdir -p "$sqlite_amalgamation"
+  (cd "$sqlite_amalgamation" && "$sqlite_src/configure" --disable-tcl --disable-readline >configure.log 2>&1 &&
+     make sqlite3.c shell.c >make.log 2>&1) ||
+    { echo "build.sh: generating the SQLite amalgamation failed; see $sqlite_amalgamation/*.log" >&2; exit 1; }
+fi
+# Options shared by the engine and the native shell; the engine adds its OS layer.
+sqlite_options=(-DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION=1 -DSQLITE_TEMP_STORE=3
+                -DSQLITE_DEFAULT_MEMSTATUS=0)
+"$clang" --target=wasm32-wasi "${third_party_flags[@]}" "${sqlite_options[@]}" -DSQLITE_OS_OTHER=1 \
+  -c -o "$work/sqlite3.o" "$sqlite_amalgamation/sqlite3.c"
+"$clang" --target=wasm32-wasi -mexec-model=reactor "${c_common[@]}" -I "$sqlite_amalgamation" \
+  -z stack-size=1048576 -o "$out/sqlite.wasm" \
+  "$here/engines/c/sqlite/sqlite.c" "$work/sqlite3.o" "$here/sdk/c/src/wasi_stubs.c"
+gcc -O1 -w "${sqlite_options[@]}" -o "$work/sqlite3-native" \
+  "$sqlite_amalgamation/shell.c" "$sqlite_amalgamation/sqlite3.c" -lm
+# Expected output: the shell's list-mode stdout, then its first error's message as the
+# engine writes it ("Parse error near line 4: no such table: x" -> "Error: no such table: x").
+mkdir -p "$expected/sqlite"
+for script in "$known_answers/sqlite"/*.sql; do
+  name=$(basename "$script" .sql)
+  "$work/sqlite3-native" -init /dev/null -bail -batch :memory: \
+    <"$script" >"$expected/sqlite/$name.out" 2>"$work/sqlite.err" || true
+  sed -n '1s/^[A-Za-z ]*error near line [0-9]*: /Error: /p' "$work/sqlite.err" >>"$expected/sqlite/$name.out"
 done
 
 # Hostile engines, written in the text format.
@@ -114,8 +162,12 @@ if [ "$mode" = check ]; then
   for wasm in "$committed"/*.wasm; do
     [ -e "$out/$(basename "$wasm")" ] || differ+=("$(basename "$wasm") (no source)")
   done
+  for answer in "$expected"/*/*.out; do
+    relative=${answer#"$expected"/}
+    cmp -s "$answer" "$known_answers/$relative" || differ+=("known-answers/$relative")
+  done
   if [ "${#differ[@]}" -gt 0 ]; then
-    echo "rebuilt engines differ from the committed ones:" >&2
+    echo "rebuilt engines or known answers differ from the committed ones:" >&2
     printf '  %s\n' "${differ[@]}" >&2
     exit 1
   fi
@@ -124,5 +176,8 @@ else
   mkdir -p "$committed"
   rm -f "$committed"/*.wasm "$committed/engines.list"
   cp "$out"/*.wasm "$out/engines.list" "$committed/"
+  for answer in "$expected"/*/*.out; do
+    cp "$answer" "$known_answers/${answer#"$expected"/}"
+  done
   echo "built $(ls "$out"/*.wasm | wc -l) engines into $committed"
 fi

@@ -67,14 +67,18 @@ while read -r package version sha256; do
   # apt drops root to _apt for downloads; let it write there instead of warning.
   if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then chown _apt "$download"; fi
   # apt verifies what it downloads against the signed Sources index.
-  if ! (cd "$download" && apt-get source -qq --download-only "$package=$version" >&2); then
+  if ! (cd "$download" && apt-get source -qq --download-only "$package=$version" >/dev/null); then
     fail "apt-get source $package=$version failed: the pinned version is no longer served by" \
          "the configured mirror (see sources.lock; snapshot.debian.org keeps every version)"
   fi
   actual=$(sha256sum "$download/$dsc" | cut -d' ' -f1)
   [ "$actual" = "$sha256" ] || fail "$dsc: SHA-256 $actual, expected $sha256 (sources.lock)"
-  (cd "$download" && dpkg-source --no-copy -x "$dsc" "$dir" >&2) ||
-    fail "dpkg-source refused $dsc (a tarball does not match the checksums in the .dsc)"
+  # Its log is shown only on failure: without Debian's keyring it warns that it cannot check
+  # the .dsc's signature, which apt's signed index and sources.lock already vouch for.
+  (cd "$download" && dpkg-source --no-copy -x "$dsc" "$dir" >"$download/dpkg-source.log" 2>&1) ||
+    { cat "$download/dpkg-source.log" >&2
+      fail "dpkg-source refused $dsc (a tarball does not match the checksums in the .dsc)"; }
+  echo "$me: $package $version unpacked into $dir" >&2
   echo "$sha256" > "$dir/.hermetic-dsc-sha256"
   rm -rf "$download"
 done < "$here/sources.lock"
