@@ -81,9 +81,10 @@ if [ ! -f "$sqlite_amalgamation/shell.c" ]; then
      make sqlite3.c shell.c >make.log 2>&1) ||
     { echo "build.sh: generating the SQLite amalgamation failed; see $sqlite_amalgamation/*.log" >&2; exit 1; }
 fi
+# A flags or list file of ours: one item a line, '#' starts a comment.
+items() { sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$1"; }
 # Options shared by the engine and the native shell; the engine adds its OS layer.
-sqlite_options=(-DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION=1 -DSQLITE_TEMP_STORE=3
-                -DSQLITE_DEFAULT_MEMSTATUS=0)
+mapfile -t sqlite_options < <(items "$here/engines/c/sqlite/sqlite.flags")
 "$clang" --target=wasm32-wasi "${third_party_flags[@]}" "${sqlite_options[@]}" -DSQLITE_OS_OTHER=1 \
   -c -o "$work/sqlite3.o" "$sqlite_amalgamation/sqlite3.c"
 "$clang" --target=wasm32-wasi -mexec-model=reactor "${c_common[@]}" -I "$sqlite_amalgamation" \
@@ -93,12 +94,52 @@ gcc -O1 -w "${sqlite_options[@]}" -o "$work/sqlite3-native" \
   "$sqlite_amalgamation/shell.c" "$sqlite_amalgamation/sqlite3.c" -lm
 # Expected output: the shell's list-mode stdout, then its first error's message as the
 # engine writes it ("Parse error near line 4: no such table: x" -> "Error: no such table: x").
+# cases.list names the cases for the tests, which read them as resources.
 mkdir -p "$expected/sqlite"
+(cd "$known_answers/sqlite" && ls -- *.sql | sed 's/\.sql$//' | LC_ALL=C sort) >"$expected/sqlite/cases.list"
 for script in "$known_answers/sqlite"/*.sql; do
   name=$(basename "$script" .sql)
   "$work/sqlite3-native" -init /dev/null -bail -batch :memory: \
     <"$script" >"$expected/sqlite/$name.out" 2>"$work/sqlite.err" || true
   sed -n '1s/^[A-Za-z ]*error near line [0-9]*: /Error: /p' "$work/sqlite.err" >>"$expected/sqlite/$name.out"
+done
+
+# Lua: pcall, error and coroutines unwind with setjmp/longjmp, hence clang-22 and the SDK's
+# setjmp runtime. lua_output.h routes print to the engine's output; the seeds that would come
+# from the clock are fixed (lua.flags); os, package and debug are not built (lua.c says why).
+if [ -z "${clang_eh:-}" ]; then
+  clang_eh=$(need clang-22)
+  clang_eh_flags=(--target=wasm32-wasi -Wno-deprecated -mexception-handling
+                  -mllvm -wasm-enable-sjlj -mllvm -wasm-use-legacy-eh=false)
+fi
+lua_src="$third_party/lua5.4-5.4.4/src"
+lua_engine="$here/engines/c/lua"
+mapfile -t lua_library < <(items "$lua_engine/library.list")
+mapfile -t lua_options < <(items "$lua_engine/lua.flags")
+mkdir -p "$work/lua"
+for file in "${lua_library[@]}"; do
+  "$clang_eh" "${clang_eh_flags[@]}" "${third_party_flags[@]}" -D_WASI_EMULATED_SIGNAL \
+    -I "$here/sdk/c/include" -I "$lua_engine/include" -include "$lua_engine/lua_output.h" \
+    "${lua_options[@]}" -c -o "$work/lua/$file.o" "$lua_src/$file.c"
+done
+"$clang_eh" "${clang_eh_flags[@]}" -mexec-model=reactor "${c_common[@]}" -D_WASI_EMULATED_SIGNAL \
+  -I "$lua_engine/include" -I "$lua_src" -z stack-size=1048576 -o "$out/lua.wasm" \
+  "$lua_engine/lua.c" "$work/lua"/*.o "$here/sdk/c/src/wasi_stubs.c" \
+  "$here/sdk/c/src/setjmp.c" "$here/sdk/c/src/setjmp_tag.s"
+# The native interpreter: the standalone lua from the same source, every library in.
+gcc -O1 -w -I "$lua_engine/include" -o "$work/lua-native" \
+  $(ls "$lua_src"/*.c | grep -v '/luac\.c$') -lm 2>/dev/null
+# Expected output: each script runs as ./script with its .data (if any) on stdin; an error
+# report on stderr ("lua-native: <message>" and a traceback) becomes "error: <message>".
+mkdir -p "$expected/lua" "$work/lua-run"
+(cd "$known_answers/lua" && ls -- *.lua | sed 's/\.lua$//' | LC_ALL=C sort) >"$expected/lua/cases.list"
+for script in "$known_answers/lua"/*.lua; do
+  name=$(basename "$script" .lua)
+  data="$known_answers/lua/$name.data"
+  [ -f "$data" ] || data=/dev/null
+  cp "$script" "$work/lua-run/script"
+  (cd "$work/lua-run" && ../lua-native script <"$data" >"$expected/lua/$name.out" 2>../lua.err) || true
+  sed -e '/^stack traceback:$/,$d' -e '1s|^\.\./lua-native: |error: |' "$work/lua.err" >>"$expected/lua/$name.out"
 done
 
 # Hostile engines, written in the text format.
@@ -162,7 +203,7 @@ if [ "$mode" = check ]; then
   for wasm in "$committed"/*.wasm; do
     [ -e "$out/$(basename "$wasm")" ] || differ+=("$(basename "$wasm") (no source)")
   done
-  for answer in "$expected"/*/*.out; do
+  for answer in "$expected"/*/*.out "$expected"/*/cases.list; do
     relative=${answer#"$expected"/}
     cmp -s "$answer" "$known_answers/$relative" || differ+=("known-answers/$relative")
   done
@@ -176,7 +217,7 @@ else
   mkdir -p "$committed"
   rm -f "$committed"/*.wasm "$committed/engines.list"
   cp "$out"/*.wasm "$out/engines.list" "$committed/"
-  for answer in "$expected"/*/*.out; do
+  for answer in "$expected"/*/*.out "$expected"/*/cases.list; do
     cp "$answer" "$known_answers/${answer#"$expected"/}"
   done
   echo "built $(ls "$out"/*.wasm | wc -l) engines into $committed"

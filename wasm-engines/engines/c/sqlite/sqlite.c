@@ -21,8 +21,8 @@
  *
  * The library is built with SQLITE_OS_OTHER and this file's VFS, which opens no file at all:
  * ":memory:" databases and in-memory temp storage (SQLITE_TEMP_STORE=3) never ask for one.
- * Time is fixed at 1970-01-01 00:00:00 and randomness is all zero bytes, so `date('now')` and
- * `random()` are deterministic.
+ * Time is fixed at 1970-01-01 00:00:00 and the PRNG is reseeded from all-zero bytes for every
+ * call, so `date('now')` and `random()` give the same answer every time.
  */
 #include <string.h>
 
@@ -133,6 +133,8 @@ static int open_fresh_database(void) {
         db = 0;
         return HERMETIC_ERR_NO_MEMORY;
     }
+    /* Reseeds the PRNG from the VFS on its next use: random() starts over in every call. */
+    sqlite3_randomness(0, 0);
     db_fresh = 1;
     return HERMETIC_OK;
 }
