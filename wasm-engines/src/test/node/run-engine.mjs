@@ -4,7 +4,8 @@
 //
 //   node run-engine.mjs filter ENGINE.wasm OUT_CAP IN...
 //       one fresh instance per input file; writes IN.out and prints one line per input:
-//       "status N" (the engine_start result) or "exit N" (process_exit was called)
+//       "status N" (the engine_start result) or "exit N" (process_exit was called); an engine
+//       with a log (ABI.md, "The log") also gets IN.log, the log's bytes oldest first
 //   node run-engine.mjs bench ENGINE.wasm OUT_CAP IN MIN_MILLIS
 //       one instance, engine_start repeated for at least MIN_MILLIS after a warm-up;
 //       prints "calls N nanos T" and writes the last call's output to IN.out
@@ -123,6 +124,19 @@ function storeHooks({ ref, grants, entries }) {
   return hooks;
 }
 
+// The engine's log as the host reads it: header {u32 ring, u32 capacity, u64 written}.
+function readLog(exports) {
+  const view = new DataView(exports.memory.buffer);
+  const header = exports.hermetic_log() >>> 0;
+  const ring = view.getUint32(header, true);
+  const capacity = view.getUint32(header + 4, true);
+  const written = view.getBigUint64(header + 8, true);
+  const bytes = new Uint8Array(exports.memory.buffer, ring, capacity);
+  if (written <= BigInt(capacity)) return bytes.slice(0, Number(written));
+  const next = Number(written % BigInt(capacity));
+  return Uint8Array.of(...bytes.subarray(next), ...bytes.subarray(0, next));
+}
+
 function place(exports, input, outCap) {
   const base = exports.hermetic_span_window();
   const size = exports.hermetic_span_window_size();
@@ -151,6 +165,7 @@ if (mode === 'filter') {
       if (!(e instanceof ProcessExit)) throw e;
       console.log(`exit ${e.code}`);
     }
+    if (exports.hermetic_log) writeFileSync(path + '.log', readLog(exports));
   }
 } else if (mode === 'kv') {
   const [storePath, ...inputs] = rest;

@@ -8,8 +8,9 @@
 //! fn run(input: &[u8], output: &mut [u8]) -> Result<usize, hermetic_engine::Status> { ... }
 //! ```
 //!
-//! A panic ends the process with [`EXIT_PANIC`] through `vdso.process_exit`, the only
-//! import this crate adds unless the engine makes hook calls ([`hooks`]).
+//! A panic writes its message to the engine's [`log`] and ends the process with
+//! [`EXIT_PANIC`] through `vdso.process_exit`, the only import this crate adds unless the
+//! engine makes hook calls ([`hooks`]). [`log!`] writes a line to the same log.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -21,6 +22,7 @@ mod vdso {
 }
 
 pub mod hooks;
+pub mod log;
 
 /// Exit code of an engine that panicked.
 pub const EXIT_PANIC: i64 = 101;
@@ -62,12 +64,16 @@ impl Status {
     }
 }
 
-/// Makes a panic end the process with [`EXIT_PANIC`]. The entry-point macros call it; it is
-/// idempotent.
+/// Makes a panic write its message to the [`log`] and end the process with [`EXIT_PANIC`].
+/// The entry-point macros call it; it is idempotent.
 pub fn exit_on_panic() {
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if !INSTALLED.swap(true, Ordering::Relaxed) {
-        std::panic::set_hook(Box::new(|_| process_exit(EXIT_PANIC)));
+        std::panic::set_hook(Box::new(|info| {
+            use std::fmt::Write as _;
+            let _ = writeln!(log::Log, "{}", info);
+            process_exit(EXIT_PANIC)
+        }));
     }
 }
 

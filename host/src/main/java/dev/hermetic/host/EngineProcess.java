@@ -3,6 +3,7 @@ package dev.hermetic.host;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.LogReader;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
 import dev.hermetic.host.internal.Outcomes;
 import dev.hermetic.host.internal.ProcessMemory;
@@ -53,6 +54,8 @@ public final class EngineProcess implements AutoCloseable {
     private volatile ScheduledFuture<?> deadline;
     /** Committed bytes at the end of the process; 0 before. */
     private volatile long committedBytes;
+    /** The engine's log as it was when the process ended; null until then. */
+    private volatile ProcessLog log;
 
     EngineProcess(Engine engine, Limits limits, Set<String> grantedHooks, Snapshot origin) {
         this.engine = engine;
@@ -220,6 +223,20 @@ public final class EngineProcess implements AutoCloseable {
         return Optional.of(Duration.ofNanos(Math.max(0, endNanos - killRequestedNanos)));
     }
 
+    /**
+     * What the engine wrote to its log (stdout and stderr in C), read when the process ended,
+     * however it ended; {@link ProcessLog#EMPTY} for an engine without a log.
+     *
+     * @throws ProcessStateException if the process has not ended yet
+     */
+    public ProcessLog log() {
+        ProcessLog ended = log;
+        if (ended == null) {
+            throw new ProcessStateException("the log is read when the process has ended");
+        }
+        return ended;
+    }
+
     /** Bytes the process had committed when it ended. */
     public long committedBytes() {
         return committedBytes;
@@ -244,14 +261,12 @@ public final class EngineProcess implements AutoCloseable {
         ProcessResult outcome = null;
         Throwable failure = null;
         ProcessMemory memory = null;
+        Optional<LogReader> logReader = Optional.empty();
         try {
             Instance instance;
             if (origin == null) {
                 memory = engine.host().newMemory(engine, limits);
                 instance = engine.instantiate(memory, hookGate);
-                if (engine.hasInitialize()) {
-                    instance.export(EngineChecker.INITIALIZE).apply();
-                }
             } else {
                 try {
                     memory = engine.host().newCloneMemory(origin, limits);
@@ -260,11 +275,18 @@ public final class EngineProcess implements AutoCloseable {
                     origin.cloneBuilt();
                 }
             }
+            // Before any other engine code: the log is then readable however the process ends.
+            logReader = LogReader.locate(engine.module(), instance);
+            if (origin == null && engine.hasInitialize()) {
+                instance.export(EngineChecker.INITIALIZE).apply();
+            }
             outcome = body.run(instance, memory);
         } catch (Throwable t) {
             // Everything the engine can cause ends here, OutOfMemoryError and StackOverflowError included.
             failure = t;
         }
+        // Read before the memory is released; readLog never throws, so log is set from here on.
+        log = readLog(logReader, memory);
         try {
             hookGate.close();
             if (memory != null) {
@@ -277,6 +299,20 @@ public final class EngineProcess implements AutoCloseable {
             failure = failure != null ? failure : e;
         }
         finish(failure == null ? outcome : Outcomes.classify(failure, killReason.get()));
+    }
+
+    /** The log the engine left in {@code memory}; empty when there is none or it cannot be read. */
+    private static ProcessLog readLog(Optional<LogReader> reader, ProcessMemory memory) {
+        if (reader.isEmpty() || memory == null) {
+            return ProcessLog.EMPTY;
+        }
+        try {
+            LogReader.Contents contents = reader.get().read(memory.memory());
+            return new ProcessLog(contents.bytes(), contents.dropped());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A log is a diagnostic: failing to read it must not change how the process ended.
+            return ProcessLog.EMPTY;
+        }
     }
 
     /** The warm-up's view of this process's instance; used only on the process's thread. */

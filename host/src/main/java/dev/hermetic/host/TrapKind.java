@@ -14,6 +14,11 @@ public enum TrapKind {
     TABLE_OUT_OF_BOUNDS,
     /** The engine's spans do not fit in its span window. */
     SPANS_DO_NOT_FIT,
+    /**
+     * A Wasm exception (the exception-handling proposal's {@code throw}) that no handler caught:
+     * in C, a longjmp to a buffer whose setjmp caller has returned.
+     */
+    UNCAUGHT_EXCEPTION,
     /** Any other failure inside the engine, its message kept. */
     OTHER
 }

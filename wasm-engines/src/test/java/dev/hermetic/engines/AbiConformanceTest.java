@@ -92,7 +92,28 @@ class AbiConformanceTest {
             assertThat(base + size).as(name).isLessThanOrEqualTo(engine.memory().pages() * 65536L);
             assertThat(engine.memory().readBytes((int) base, (int) size)).as(name).containsOnly(0);
         }
-        // The real filters, hostile-panic and kv-lookup.
-        assertThat(windows).isEqualTo(Workloads.FILTERS.size() + 2);
+        // The real filters, hostile-panic, kv-lookup, libc-probe and sjlj.
+        assertThat(windows).isEqualTo(Workloads.FILTERS.size() + 4);
+    }
+
+    @Test
+    void everyLogStartsEmptyWithAHeaderThatKeepsItsInvariants() {
+        int logs = 0;
+        for (String name : conforming()) {
+            ChicoryEngine engine = ChicoryEngine.start(name);
+            if (!engine.exports("hermetic_log")) {
+                continue;
+            }
+            logs++;
+            int header = (int) engine.call("hermetic_log")[0];
+            long ring = Integer.toUnsignedLong(engine.memory().readInt(header));
+            long capacity = Integer.toUnsignedLong(engine.memory().readInt(header + 4));
+            assertThat(capacity).as(name).isEqualTo(64 * 1024);
+            assertThat(ring % ChicoryEngine.PAGE).as("%s: the ring has pages of its own", name).isZero();
+            assertThat(ring + capacity).as(name).isLessThanOrEqualTo(engine.memory().pages() * 65536L);
+            assertThat(engine.memory().readLong(header + 8)).as(name).isZero();
+        }
+        // Every C engine on the SDK's libc and every Rust engine.
+        assertThat(logs).isEqualTo(Workloads.FILTERS.size() + 4);
     }
 }

@@ -4,6 +4,7 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
@@ -18,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * A packaged engine on plain Chicory, compiled mode, default memory: the minimal host the
- * ABI asks for ({@code vdso.process_exit}, spans copied into the span window). An engine that
+ * A packaged engine on plain Chicory, compiled (or interpreted), default memory: the minimal
+ * host the ABI asks for ({@code vdso.process_exit}, spans copied into the span window). An engine that
  * imports the hook calls gets them from a {@link HookVdso} when one is given, otherwise
  * stubs that answer NOT_SUPPORTED, as a vDSO without hooks would.
  */
@@ -55,8 +56,11 @@ final class ChicoryEngine {
     private final WasmModule module;
 
     private ChicoryEngine(String name, MemoryLimits limits, HookVdso hooks) {
-        Compiled compiled = COMPILED.computeIfAbsent(name, ChicoryEngine::compile);
-        this.module = compiled.module();
+        this(name, limits, hooks, true);
+    }
+
+    private ChicoryEngine(String name, MemoryLimits limits, HookVdso hooks, boolean compiled) {
+        this.module = module(name);
         HostFunction processExit = new HostFunction(
                 "vdso", "process_exit", FunctionType.of(List.of(ValType.I64), List.of()),
                 (inst, args) -> {
@@ -72,11 +76,15 @@ final class ChicoryEngine {
         }
         this.instance = builder
                 .withImportValues(imports.build())
-                .withMachineFactory(compiled.machine())
+                .withMachineFactory(compiled ? compiledMachine(name) : InterpreterMachine::new)
                 .build();
         if (exports("_initialize")) {
             instance.export("_initialize").apply();
         }
+    }
+
+    private static Function<Instance, Machine> compiledMachine(String name) {
+        return COMPILED.computeIfAbsent(name, ChicoryEngine::compile).machine();
     }
 
     private static Compiled compile(String name) {
@@ -87,6 +95,11 @@ final class ChicoryEngine {
     /** A fresh process of engine {@code name}. */
     static ChicoryEngine start(String name) {
         return new ChicoryEngine(name, null, null);
+    }
+
+    /** A fresh process of engine {@code name} on Chicory's interpreter instead of its compiler. */
+    static ChicoryEngine startInterpreted(String name) {
+        return new ChicoryEngine(name, null, null, false);
     }
 
     /** A fresh process of engine {@code name} whose hook calls go to {@code hooks}. */
@@ -143,6 +156,24 @@ final class ChicoryEngine {
         long status = call("engine_start", base, input.length, out, outCap)[0];
         byte[] output = status >= 0 ? memory().readBytes(out, (int) status) : new byte[0];
         return new FilterResult(status, output);
+    }
+
+    /**
+     * The engine's log as the host reads it (ABI.md, "The log"): the header at the address
+     * {@code hermetic_log()} returns, then the ring's bytes oldest first, as UTF-8.
+     */
+    String log() {
+        int header = (int) call("hermetic_log")[0];
+        int ring = memory().readInt(header);
+        int capacity = memory().readInt(header + 4);
+        long written = memory().readLong(header + 8);
+        byte[] bytes = memory().readBytes(ring, capacity);
+        if (written <= capacity) {
+            return new String(bytes, 0, (int) written, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        int next = (int) (written % capacity);
+        return new String(bytes, next, capacity - next, java.nio.charset.StandardCharsets.UTF_8)
+                + new String(bytes, 0, next, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static int roundUp(int len) {

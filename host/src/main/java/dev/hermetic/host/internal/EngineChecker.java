@@ -81,6 +81,7 @@ public final class EngineChecker {
         requireType(module, INITIALIZE, NO_ARGS, problems);
         requireType(module, SPAN_WINDOW, RETURNS_I32, problems);
         requireType(module, SPAN_WINDOW_SIZE, RETURNS_I32, problems);
+        requireType(module, LogReader.EXPORT, RETURNS_I32, problems);
         if (findExport(module, SPAN_WINDOW).isPresent() != findExport(module, SPAN_WINDOW_SIZE).isPresent()) {
             problems.add(SPAN_WINDOW + " and " + SPAN_WINDOW_SIZE + " come together");
         }

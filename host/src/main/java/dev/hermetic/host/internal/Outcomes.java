@@ -1,6 +1,7 @@
 package dev.hermetic.host.internal;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.WasmException;
 import dev.hermetic.host.KillReason;
 import dev.hermetic.host.ProcessResult;
 import dev.hermetic.host.TrapKind;
@@ -35,6 +36,10 @@ public final class Outcomes {
             }
             if (t instanceof SpansDoNotFit) {
                 return new ProcessResult.Trapped(TrapKind.SPANS_DO_NOT_FIT, t.getMessage());
+            }
+            if (t instanceof WasmException thrown) {
+                return new ProcessResult.Trapped(TrapKind.UNCAUGHT_EXCEPTION,
+                        "uncaught exception with tag " + thrown.tagIdx());
             }
             if (t instanceof ChicoryInterruptedException) {
                 // Interrupted with no kill recorded: something other than the host's deadline or kill.

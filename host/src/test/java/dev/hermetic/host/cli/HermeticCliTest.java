@@ -62,6 +62,17 @@ class HermeticCliTest {
     }
 
     @Test
+    void runPrintsTheEnginesLogToStderrBeforeItsVerdict() throws IOException {
+        Path out = dir.resolve("out.txt");
+        Run r = hermetic("run", bundled("libc-probe").toString(), "--in", file("in.txt", "exit").toString(),
+                "--out", out.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo(String.format("fatal: the reason, on stderr%nto stdout, then unflushed until exit%n"
+                + "hermetic: the engine exited with code 3%n"));
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void runInterpretedWithJsonPrintsOneObject() throws IOException {
         Path out = dir.resolve("out.txt");
         Run r = hermetic("run", fixture("filter-copy").toString(), "--in", file("in.txt", "abc").toString(),
