@@ -65,7 +65,8 @@ public final class PortedPeers {
                     gcc.add(objects.resolve(file + ".o").toString());
                 }
                 EngineBench.run(objects, library.stream().map(a -> a.startsWith("engines/") ? module.resolve(a).toString() : a).toList());
-                gcc.addAll(List.of("-I", "engines/c/lua/include", "-I", src.toString()));
+                // filter_bench.c includes stdio.h before lua.c can ask for fopencookie.
+                gcc.addAll(List.of("-D_GNU_SOURCE", "-I", "engines/c/lua/include", "-I", src.toString()));
             }
             default -> throw new IllegalArgumentException("not a ported engine: " + engine);
         }

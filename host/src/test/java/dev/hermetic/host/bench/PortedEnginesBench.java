@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,10 +28,11 @@ import java.util.Locale;
  * untimed call), printed as one table. Every row checks that the three outputs are identical.
  *
  * <pre>wasm-engines/build.sh   # leaves the Debian sources in third-party/fetch.sh's cache
- * java -cp "host/target/test-classes:host/target/classes:..." dev.hermetic.host.bench.PortedEnginesBench [calls]</pre>
+ * java -cp "host/target/test-classes:host/target/classes:..." dev.hermetic.host.bench.PortedEnginesBench [calls [engine...]]</pre>
  *
- * (classpath as in {@link DeadlineLatency}). {@code calls}: timed Hermetic calls (default 2);
- * V8 and native are timed for at least 2 s each after three warm-up calls.
+ * (classpath as in {@link DeadlineLatency}). {@code calls}: timed Hermetic calls (default 2),
+ * then optionally the engines to run (default both); V8 and native are timed for at least 2 s
+ * each after three warm-up calls.
  */
 public final class PortedEnginesBench {
     private static final int OUT_CAP = 1 << 20;
@@ -47,7 +49,7 @@ public final class PortedEnginesBench {
         System.out.println("|---|---:|---:|---:|---:|---|");
         Limits limits = Limits.builder().withDeadline(Duration.ofMinutes(30)).withMaxMemoryBytes(1L << 30).build();
         try (Host host = Host.builder().withDefaultLimits(limits).build()) {
-            for (String name : Workloads.PORTED) {
+            for (String name : args.length > 1 ? List.of(args).subList(1, args.length) : Workloads.PORTED) {
                 byte[] input = Workloads.portedBenchInput(name);
                 PortedPeers.Run nativeRun = PortedPeers.nativeBuild(name, input, OUT_CAP, PEER_MILLIS, work);
                 PortedPeers.Run v8 = PortedPeers.v8(name, input, OUT_CAP, PEER_MILLIS, work);
