@@ -1,7 +1,8 @@
 # Sourced by the engine build scripts (wasm-engines/build.sh, examples/first-engine/build.sh):
 # resolves the Wasm toolchain into $clang, $clang_eh (+ $clang_eh_flags), $wat2wasm, $objdump,
-# $cargo and $rustc, or stops naming what is missing. Debian 12: clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 rustc
-# cargo libstd-rust-dev-wasm32 wabt (the full list is .ci/apt-packages).
+# $cargo and $rustc, or stops naming what is missing. Debian 12: clang-16 lld-16 wasi-libc
+# libclang-rt-16-dev-wasm32 clang-22 lld-22 libclang-rt-22-dev-wasm32 rustc cargo
+# libstd-rust-dev-wasm32 wabt (the full list is .ci/apt-packages).
 #
 # clang runs binaryen's wasm-opt after linking when it finds one on PATH, and Debian's
 # binaryen rejects what clang-16 emits: resolve the tools first, then drop every PATH entry
@@ -20,8 +21,8 @@ need lld-16 lld-16 >/dev/null
 need_path /usr/lib/wasm32-wasi/libc.a wasi-libc
 need_path /usr/lib/llvm-16/lib/clang/16/lib/wasi/libclang_rt.builtins-wasm32.a libclang-rt-16-dev-wasm32
 # Engines that use setjmp/longjmp (sdk/c/include/setjmp.h) need clang 19+ for the exnref form
-# of Wasm exception handling: Debian 12's clang-22 lld-22 libclang-rt-22-dev-wasm32
-# (bookworm-security). The other engines stay on clang-16, so their .wasm do not change.
+# of Wasm exception handling: Debian 12's clang-22 (bookworm-security). The other engines stay
+# on clang-16, so their .wasm do not change.
 clang_eh=$(need clang-22 clang-22)
 need wasm-ld-22 lld-22 >/dev/null
 need_path /usr/lib/llvm-22/lib/clang/22/lib/wasi/libclang_rt.builtins-wasm32.a libclang-rt-22-dev-wasm32

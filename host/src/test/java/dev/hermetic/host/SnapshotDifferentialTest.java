@@ -40,6 +40,10 @@ class SnapshotDifferentialTest {
             Map.entry("regex", () -> filter("[a-z]+@[a-z]+\\.org\0mail alice@example.org and bob@test.org now")),
             Map.entry("deflate", () -> filter("c" + "the quick brown fox jumps over the lazy dog. ".repeat(200))),
             Map.entry("json", () -> filter("{\"z\":[3,2,1],\"a\":{\"y\":\"\\u00e9\",\"x\":1.5e3}}")),
+            Map.entry("libc-probe", () -> filter("time")),
+            // sjlj's 64 KiB window leaves room for 4 KiB of output after its input page.
+            Map.entry("sjlj", () -> List.of(readOnly("nested 20".getBytes(StandardCharsets.UTF_8)),
+                    Span.writable(Vmo.create(4096), 0, 4096))),
             Map.entry("classifier", () -> filter(
                     "GET /index.html HTTP/1.1\nERROR disk full on /dev/sda1\nuser alice logged in\n1234-5678-9012-3456\n")));
 

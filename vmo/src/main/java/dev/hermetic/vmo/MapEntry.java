@@ -2,7 +2,9 @@ package dev.hermetic.vmo;
 
 /**
  * One entry of {@link Vmar#maps()}, shaped like {@code zx_info_maps_t}: a VMAR or a mapping,
- * listed depth-first by address; the VMAR listed is at depth 0, its children at depth 1.
+ * listed depth-first by address, with {@code ZX_INFO_PROCESS_MAPS}'s depths: a root VMAR is at
+ * depth 1 (the address space itself would be 0; without a process it is not listed), each
+ * region's children one deeper.
  *
  * @param type VMAR or MAPPING
  * @param name the VMO's name for a mapping, {@code "vmar:<koid>"} for a VMAR

@@ -59,12 +59,26 @@ public final class Vmar extends Handle {
         return object.size();
     }
 
-    /** A sub-region; {@code options} take CAN_MAP_*, SPECIFIC and CANNOT_CREATE_VMO_CHILD. */
+    /**
+     * A sub-region of {@code size} bytes (a positive multiple of the page size); {@code options}
+     * take CAN_MAP_*, SPECIFIC and CANNOT_CREATE_VMO_CHILD. CAN_MAP_READ, _WRITE and _EXECUTE
+     * need READ, WRITE and EXECUTE on this handle (ACCESS_DENIED, {@code vmar_allocate.md}); the
+     * new handle has this handle's rights less those the sub-region cannot map.
+     */
     public Vmar allocate(int options, long offset, long size) {
         synchronized (Kernel.LOCK) {
-            checkOpen();
-            return new Vmar(object.allocate(options, offset, size), rawRights());
+            int mappable = rightsFor((options & (CAN_MAP_READ | CAN_MAP_WRITE | CAN_MAP_EXECUTE)) >> 7);
+            require(mappable);
+            VmarObject child = object.allocate(options, offset, size);
+            return new Vmar(child, rawRights() & ~(Rights.READ | Rights.WRITE | Rights.EXECUTE) | mappable);
         }
+    }
+
+    /** The handle rights PERM_READ, PERM_WRITE and PERM_EXECUTE in {@code perms} need. */
+    private static int rightsFor(int perms) {
+        return ((perms & PERM_READ) != 0 ? Rights.READ : 0)
+                | ((perms & PERM_WRITE) != 0 ? Rights.WRITE : 0)
+                | ((perms & PERM_EXECUTE) != 0 ? Rights.EXECUTE : 0);
     }
 
     /**
@@ -80,8 +94,7 @@ public final class Vmar extends Handle {
             int maxPerms = (Rights.has(handleRights, Rights.READ) ? PERM_READ : 0)
                     | (Rights.has(handleRights, Rights.WRITE) ? PERM_WRITE : 0)
                     | (Rights.has(handleRights, Rights.EXECUTE) ? PERM_EXECUTE : 0);
-            return object.map(options, vmarOffset, vmo.object(), vmoOffset, len, maxPerms,
-                    Rights.has(vmo.rawRights(), Rights.INSPECT));
+            return object.map(options, vmarOffset, vmo.object(), vmoOffset, len, maxPerms);
         }
     }
 
@@ -93,15 +106,23 @@ public final class Vmar extends Handle {
         }
     }
 
-    /** Sets the PERM_* bits of every page of [addr, addr+len), which must all be mapped here. */
+    /**
+     * Sets the PERM_* bits of every page of [addr, addr+len), which must all be mapped, here or
+     * in sub-regions (where a mapping may only lose permissions). The permissions need the
+     * matching rights on this handle (ACCESS_DENIED, {@code vmar_protect.md}); PERM_WRITE
+     * without PERM_READ is INVALID_ARGS.
+     */
     public void protect(int options, long addr, long len) {
         synchronized (Kernel.LOCK) {
-            checkOpen();
+            require(rightsFor(options));
             object.protect(options, addr, len);
         }
     }
 
-    /** Unmaps everything inside and makes every later operation on the region BAD_STATE. */
+    /**
+     * Unmaps everything inside and makes every later operation on the region BAD_STATE, this
+     * one included. Unlike Zircon, a root may be destroyed: it is how an address space is freed.
+     */
     public void destroy() {
         synchronized (Kernel.LOCK) {
             checkOpen();
@@ -115,7 +136,7 @@ public final class Vmar extends Handle {
             require(Rights.INSPECT);
             object.checkAlive();
             List<MapEntry> out = new ArrayList<>();
-            object.listMaps(0, out);
+            object.listMaps(out);
             return out;
         }
     }
@@ -127,8 +148,11 @@ public final class Vmar extends Handle {
 
     /**
      * RFC-0013's {@code zx_vmar_create_vmo_child}: a snapshot of the pages mapped at
-     * [addr, addr+size), which must lie in one mapping. The handle has the rights of a fresh
-     * VMO, without WRITE under NO_WRITE and with EXECUTE only if the mapping is executable.
+     * [addr, addr+size), which must lie in one mapping; the rights of the VMO handle that made
+     * the mapping do not matter (the RFC names none; a mapper opts out with
+     * CANNOT_CREATE_VMO_CHILD). The handle has the rights of a fresh VMO without EXECUTE; under
+     * NO_WRITE it lacks WRITE and has EXECUTE if the mapping is executable: executable clones
+     * must be read-only, as the RFC concludes and as {@code vmo_create_child} treats a parent.
      * Future commits of the child are charged to {@code budget} (null: the mapped VMO's budget).
      */
     public Vmo createVmoChild(int options, long addr, long size, MemoryBudget budget) {
@@ -138,11 +162,11 @@ public final class Vmar extends Handle {
             VmoObject child = object.createVmoChild(options, addr, size, budget == null ? null : budget.account());
             Mapping m = object.find(addr);
             int rights = Rights.DEFAULT_VMO & ~Rights.EXECUTE;
-            if ((m.perms() & PERM_EXECUTE) != 0) {
-                rights |= Rights.EXECUTE;
-            }
             if ((options & Vmo.NO_WRITE) != 0) {
                 rights &= ~Rights.WRITE;
+                if ((m.perms() & PERM_EXECUTE) != 0) {
+                    rights |= Rights.EXECUTE;
+                }
             }
             return Vmo.wrapChild(child, rights);
         }

@@ -1,5 +1,6 @@
 package dev.hermetic.vmo;
 
+import dev.hermetic.vmo.internal.Attribution;
 import dev.hermetic.vmo.internal.Kernel;
 import dev.hermetic.vmo.internal.VmoObject;
 import java.util.Objects;
@@ -123,9 +124,17 @@ public final class Vmo extends Handle {
         }
     }
 
-    /** Changes the size; pages past the new end are released and the tail of the last page zeroed. */
+    /**
+     * Changes the size; pages past the new end are released and the tail of the last page zeroed.
+     * UNAVAILABLE for a VMO not created resizable (vmo.cc {@code NoResize}), whatever the
+     * handle's rights; ACCESS_DENIED for a handle to a resizable VMO without WRITE and RESIZE.
+     */
     public void setSize(long size) {
         synchronized (Kernel.LOCK) {
+            checkOpen();
+            if (!object.resizable) {
+                throw new ZxException(Status.UNAVAILABLE, "the VMO is not resizable");
+            }
             require(Rights.WRITE | Rights.RESIZE);
             object.setSize(size);
         }
@@ -138,7 +147,12 @@ public final class Vmo extends Handle {
         }
     }
 
-    /** COMMIT, DECOMMIT or ZERO over [offset, offset+size). */
+    /**
+     * COMMIT, DECOMMIT or ZERO over [offset, offset+size), as {@code zx_vmo_op_range}. COMMIT
+     * makes every page of the range this VMO's own, as a write fault would: a page shared with a
+     * snapshot relative is copied. DECOMMIT needs a page-aligned range (INVALID_ARGS) and a VMO
+     * made by {@code create}, or a slice of one, with no live snapshot children (NOT_SUPPORTED).
+     */
     public void opRange(int op, long offset, long size) {
         synchronized (Kernel.LOCK) {
             require(Rights.WRITE);
@@ -153,8 +167,10 @@ public final class Vmo extends Handle {
 
     /**
      * A child of [offset, offset+size) per Zircon's rules; its future commits are charged to
-     * {@code budget} (null: this VMO's budget). Snapshots gain WRITE unless NO_WRITE; RESIZE
-     * follows the RESIZABLE option.
+     * {@code budget} (null: this VMO's budget). The child's rights are this handle's, as
+     * {@code vmo_create_child.md} gives them: a snapshot without NO_WRITE gains WRITE and loses
+     * EXECUTE, NO_WRITE removes WRITE, RESIZE follows the RESIZABLE option (which NO_WRITE
+     * refuses: INVALID_ARGS), GET_PROPERTY and SET_PROPERTY are added.
      */
     public Vmo createChild(int options, long offset, long size, MemoryBudget budget) {
         synchronized (Kernel.LOCK) {
@@ -166,9 +182,9 @@ public final class Vmo extends Handle {
     }
 
     static int childRights(int parentRights, int options) {
-        int rights = parentRights & ~Rights.RESIZE;
-        if ((options & SLICE) == 0) {
-            rights |= Rights.WRITE;
+        int rights = (parentRights & ~Rights.RESIZE) | Rights.GET_PROPERTY | Rights.SET_PROPERTY;
+        if ((options & SLICE) == 0 && (options & NO_WRITE) == 0) {
+            rights = (rights | Rights.WRITE) & ~Rights.EXECUTE;
         }
         if ((options & NO_WRITE) != 0) {
             rights &= ~Rights.WRITE;
@@ -192,13 +208,15 @@ public final class Vmo extends Handle {
         }
     }
 
+    /** The VMO's info; like {@code ZX_INFO_VMO} it needs no right ({@code object_get_info.md}). */
     public VmoInfo info() {
         synchronized (Kernel.LOCK) {
-            require(Rights.INSPECT);
-            long[] a = object.attribution();
+            checkOpen();
+            Attribution a = object.attribution();
             return new VmoInfo(object.koid, object.parentKoid, object.name, object.size(), object.contentSize(),
                     object.resizable, object.slice, object.children(), object.mappingCount(), object.shareCount(),
-                    a[0], a[1], a[2], a[3], rawRights());
+                    a.committedBytes(), a.privateBytes(), a.sharedBytes(), a.scaledBytes(), a.fractionalScaledBytes(),
+                    rawRights());
         }
     }
 

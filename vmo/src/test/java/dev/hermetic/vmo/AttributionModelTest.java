@@ -2,6 +2,7 @@ package dev.hermetic.vmo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,11 +15,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Attribution and budget against the plainest page tree: every VMO is an array of page
- * identities, a snapshot child copies the identities, a write to a page another VMO also holds
- * gives the writer a new identity, and a page is committed while any VMO holds it. Whatever
- * the kernel shares underneath (whole clones share frozen pages), every VMO's committed,
- * private, shared and scaled bytes, the budget's committed bytes and every page's contents
- * must equal the model's after every operation.
+ * identities, a snapshot child copies the identities, a write or a COMMIT to a page another VMO
+ * also holds gives the writer a new identity (Zircon commits a child's page as a write fault
+ * would), and a page is committed while any VMO holds it. DECOMMIT is refused on a snapshot
+ * child and on a VMO with live snapshot children ({@code vmo_op_range.md}). Whatever the kernel
+ * shares underneath (whole clones share frozen pages), every VMO's committed, private, shared
+ * and scaled bytes (RFC-0254's exact sum: integral part, and fractional part in 2^-63 byte
+ * rounded up), the budget's committed bytes and every page's contents must equal the model's
+ * after every operation, and all VMOs' scaled bytes must add up to the committed total.
  *
  * <p>{@code -Dvmo.attribution.seed=N} replays a run.
  */
@@ -26,8 +30,11 @@ class AttributionModelTest {
     private static final int PAGE = 4096;
     private static final int MAX_PAGES = 6;
 
-    /** A live VMO and its model: a page identity (0 for zero) and one byte per page. */
-    private record Entry(Vmo vmo, int[] ids, byte[] marks, boolean resizable) {}
+    /**
+     * A live VMO and its model: a page identity (0 for zero) and one byte per page; {@code source}
+     * is the VMO it was cloned from, null for one made by create.
+     */
+    private record Entry(Vmo vmo, int[] ids, byte[] marks, boolean resizable, Vmo source) {}
 
     private final MemoryBudget budget = MemoryBudget.unlimited();
     private final List<Entry> live = new ArrayList<>();
@@ -57,7 +64,7 @@ class AttributionModelTest {
             int pages = 1 + random.nextInt(MAX_PAGES);
             boolean resizable = random.nextBoolean();
             Vmo vmo = Vmo.builder((long) pages * PAGE).withResizable(resizable).withBudget(budget).build();
-            live.add(new Entry(vmo, new int[pages], new byte[pages], resizable));
+            live.add(new Entry(vmo, new int[pages], new byte[pages], resizable, null));
             return "create " + pages;
         }
         Entry e = live.get(random.nextInt(live.size()));
@@ -76,7 +83,7 @@ class AttributionModelTest {
                 ids[i] = e.ids[first + i];
                 marks[i] = e.marks[first + i];
             }
-            live.add(new Entry(child, ids, marks, resizable));
+            live.add(new Entry(child, ids, marks, resizable, e.vmo));
             return "clone [" + first + ", +" + count + ") of " + pages;
         }
         if (kind < 40) {
@@ -97,14 +104,20 @@ class AttributionModelTest {
             return "write page " + page;
         }
         if (kind < 88) {
-            e.vmo.opRange(random.nextBoolean() ? Vmo.OP_DECOMMIT : Vmo.OP_ZERO, (long) page * PAGE, PAGE);
+            boolean decommit = random.nextBoolean();
+            if (decommit && (e.source != null || live.stream().anyMatch(c -> c.source == e.vmo))) {
+                assertThat(Bytes.statusOf(() -> e.vmo.opRange(Vmo.OP_DECOMMIT, (long) page * PAGE, PAGE)))
+                        .isEqualTo(Status.NOT_SUPPORTED);
+                return "decommit refused on page " + page;
+            }
+            e.vmo.opRange(decommit ? Vmo.OP_DECOMMIT : Vmo.OP_ZERO, (long) page * PAGE, PAGE);
             e.ids[page] = 0;
             e.marks[page] = 0;
-            return "decommit page " + page;
+            return (decommit ? "decommit" : "zero") + " page " + page;
         }
         if (kind < 94) {
             e.vmo.opRange(Vmo.OP_COMMIT, (long) page * PAGE, PAGE);
-            if (e.ids[page] == 0) {
+            if (e.ids[page] == 0 || holders(e.ids[page]) > 1) {
                 e.ids[page] = nextId++;
             }
             return "commit page " + page;
@@ -114,7 +127,7 @@ class AttributionModelTest {
         }
         int size = random.nextInt(MAX_PAGES + 1);
         e.vmo.setSize((long) size * PAGE);
-        Entry resized = new Entry(e.vmo, Arrays.copyOf(e.ids, size), Arrays.copyOf(e.marks, size), true);
+        Entry resized = new Entry(e.vmo, Arrays.copyOf(e.ids, size), Arrays.copyOf(e.marks, size), true, e.source);
         live.set(live.indexOf(e), resized);
         return "resize " + pages + " -> " + size;
     }
@@ -147,24 +160,38 @@ class AttributionModelTest {
                 }
             }
         }
+        BigInteger scaledSum = BigInteger.ZERO;
         for (Entry e : live) {
             long committed = 0;
             long privateBytes = 0;
             long shared = 0;
-            long scaled = 0;
+            // The exact scaled sum, sum of PAGE/n, as scaledNumerator / lcm of every n.
+            BigInteger lcm = BigInteger.ONE;
+            for (int id : e.ids) {
+                if (id != 0) {
+                    BigInteger n = BigInteger.valueOf(holders.get(id));
+                    lcm = lcm.multiply(n).divide(lcm.gcd(n));
+                }
+            }
+            BigInteger scaledNumerator = BigInteger.ZERO;
             for (int id : e.ids) {
                 if (id != 0) {
                     int n = holders.get(id);
                     committed += PAGE;
                     privateBytes += n == 1 ? PAGE : 0;
                     shared += n == 1 ? 0 : PAGE;
-                    scaled += PAGE / n;
+                    scaledNumerator = scaledNumerator.add(BigInteger.valueOf(PAGE).multiply(lcm).divide(BigInteger.valueOf(n)));
                 }
             }
+            BigInteger[] whole = scaledNumerator.divideAndRemainder(lcm);
+            long fraction = whole[1].shiftLeft(63).add(lcm).subtract(BigInteger.ONE).divide(lcm).longValueExact();
             VmoInfo info = e.vmo.info();
-            assertThat(new long[] {info.committedBytes(), info.privateBytes(), info.sharedBytes(), info.scaledBytes()})
-                    .as("committed, private, shared, scaled of a %d-page VMO", e.ids.length)
-                    .containsExactly(committed, privateBytes, shared, scaled);
+            assertThat(new long[] {info.committedBytes(), info.privateBytes(), info.sharedBytes(), info.scaledBytes(),
+                    info.fractionalScaledBytes()})
+                    .as("committed, private, shared, scaled, fractional scaled of a %d-page VMO", e.ids.length)
+                    .containsExactly(committed, privateBytes, shared, whole[0].longValueExact(), fraction);
+            scaledSum = scaledSum.add(BigInteger.valueOf(info.scaledBytes()).shiftLeft(63))
+                    .add(BigInteger.valueOf(info.fractionalScaledBytes()));
             byte[] contents = new byte[e.ids.length * PAGE];
             e.vmo.read(contents, 0);
             for (int p = 0; p < e.ids.length; p++) {
@@ -172,5 +199,8 @@ class AttributionModelTest {
             }
         }
         assertThat(budget.committedBytes()).as("the budget's committed bytes").isEqualTo((long) distinct.size() * PAGE);
+        BigInteger[] bytes = scaledSum.divideAndRemainder(BigInteger.ONE.shiftLeft(63));
+        assertThat(bytes[0].longValueExact()).as("every VMO's scaled bytes summed").isEqualTo(budget.committedBytes());
+        assertThat(bytes[1]).as("the rounding left over, in 2^-63 byte").isLessThan(BigInteger.valueOf(live.size()));
     }
 }

@@ -271,7 +271,7 @@ class ModelTest {
             }
             try {
                 if (!e.resizable) {
-                    assertThat(statusOf(() -> e.vmo.setSize(PAGE))).isIn(Status.ACCESS_DENIED);
+                    assertThat(statusOf(() -> e.vmo.setSize(PAGE))).isEqualTo(Status.UNAVAILABLE);
                     return;
                 }
                 int size = rnd.nextInt(MAX_PAGES * PAGE + 1);

@@ -47,7 +47,7 @@ class VmarTest {
         assertThat(maps).hasSize(3);
         assertThat(maps.get(0).type()).isEqualTo(MapEntry.Type.VMAR);
         assertThat(maps.get(1)).extracting(MapEntry::base, MapEntry::size, MapEntry::vmoOffset, MapEntry::depth)
-                .containsExactly(2L * PAGE, 3L * PAGE, 0L, 1);
+                .containsExactly(2L * PAGE, 3L * PAGE, 0L, 2);
         assertThat(maps.get(2)).extracting(MapEntry::base, MapEntry::size, MapEntry::vmoOffset)
                 .containsExactly(7L * PAGE, 3L * PAGE, 5L * PAGE);
         assertThat(vmo.info().mappings()).isEqualTo(2);
@@ -96,10 +96,10 @@ class VmarTest {
         root.map(Vmar.PERM_READ, 0, vmo, 0, PAGE);
         List<MapEntry> maps = root.maps();
         assertThat(maps).extracting(MapEntry::type, MapEntry::depth, MapEntry::base).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.VMAR, 0, 0L),
-                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.MAPPING, 1, 0L),
-                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.VMAR, 1, 16L * PAGE),
-                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.MAPPING, 2, 17L * PAGE));
+                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.VMAR, 1, 0L),
+                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.MAPPING, 2, 0L),
+                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.VMAR, 2, 16L * PAGE),
+                org.assertj.core.groups.Tuple.tuple(MapEntry.Type.MAPPING, 3, 17L * PAGE));
         assertThat(maps.get(3).committedPages()).isEqualTo(1);
         assertThat(maps.get(3).vmoKoid()).isEqualTo(vmo.koid());
         VmarView view = root.view();
@@ -111,7 +111,7 @@ class VmarTest {
         assertThat(statusOf(() -> view.readByte((int) inner))).isEqualTo(Status.NOT_FOUND);
         assertThat(root.maps()).hasSize(2);
         assertThat(root.allocate(0, 0, 8 * PAGE).base()).isEqualTo(PAGE);
-        assertThat(statusOf(() -> sub.allocate(Vmar.CAN_MAP_WRITE, 0, PAGE))).isEqualTo(Status.BAD_STATE);
+        assertThat(statusOf(() -> sub.allocate(Vmar.CAN_MAP_READ, 0, PAGE))).isEqualTo(Status.BAD_STATE);
     }
 
     @Test

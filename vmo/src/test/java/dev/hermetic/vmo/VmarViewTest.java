@@ -76,7 +76,7 @@ class VmarViewTest {
         Vmo vmo = Vmo.create(2 * PAGE);
         root.map(RW | Vmar.SPECIFIC, 0, vmo, 0, PAGE);
         root.map(Vmar.PERM_READ | Vmar.SPECIFIC, PAGE, vmo, PAGE, PAGE);
-        root.map(Vmar.PERM_WRITE | Vmar.SPECIFIC, 4 * PAGE, Vmo.create(PAGE), 0, PAGE);
+        root.map(Vmar.SPECIFIC, 4 * PAGE, Vmo.create(PAGE), 0, PAGE);
         VmarView v = root.view();
         PageFaultException e = fault(() -> v.writeInt(PAGE - 2, -1));
         assertThat(e.kind()).isEqualTo(PageFaultException.Kind.NOT_WRITABLE);
@@ -87,7 +87,7 @@ class VmarViewTest {
         assertThat(fault(() -> v.writeLong(Integer.MIN_VALUE, 1)).address()).isEqualTo(Integer.MIN_VALUE);
         assertThat(fault(() -> v.readByte(Integer.MAX_VALUE)).kind()).isEqualTo(PageFaultException.Kind.NOT_MAPPED);
         assertThat(fault(() -> v.readByte(4 * PAGE)).kind()).isEqualTo(PageFaultException.Kind.NOT_READABLE);
-        v.writeByte(4 * PAGE, (byte) 1);
+        assertThat(fault(() -> v.writeByte(4 * PAGE, (byte) 1)).kind()).isEqualTo(PageFaultException.Kind.NOT_WRITABLE);
         assertThat(e.status()).isEqualTo(Status.ACCESS_DENIED);
         byte[] src = new byte[PAGE + 10];
         java.util.Arrays.fill(src, (byte) 7);

@@ -28,7 +28,7 @@ public final class LogReader {
     /** Address of the header, as the engine's export returned it; any 32-bit value. */
     private final int header;
 
-    private LogReader(int header) {
+    LogReader(int header) {
         this.header = header;
     }
 

@@ -16,13 +16,11 @@ public final class Mapping implements Region {
     final int maxPerms;
     /** CANNOT_CREATE_VMO_CHILD and ALLOW_FAULTS as given at map time. */
     final int flags;
-    /** Whether the VMO handle used to map carried INSPECT (RFC-0013 requires it). */
-    final boolean inspectable;
     /** The VMAR holding this mapping among its children. */
     final VmarObject parent;
 
     Mapping(long base, long size, VmoObject vmo, long vmoOffset, int perms, int maxPerms, int flags,
-            boolean inspectable, VmarObject parent) {
+            VmarObject parent) {
         this.base = base;
         this.size = size;
         this.vmo = vmo;
@@ -30,7 +28,6 @@ public final class Mapping implements Region {
         this.perms = perms;
         this.maxPerms = maxPerms;
         this.flags = flags;
-        this.inspectable = inspectable;
         this.parent = parent;
     }
 
@@ -46,8 +43,7 @@ public final class Mapping implements Region {
 
     /** The same mapping restricted to [from, to) with {@code newPerms}; not yet registered. */
     Mapping piece(long from, long to, int newPerms) {
-        return new Mapping(from, to - from, vmo, vmoOffset + (from - base), newPerms, maxPerms, flags,
-                inspectable, parent);
+        return new Mapping(from, to - from, vmo, vmoOffset + (from - base), newPerms, maxPerms, flags, parent);
     }
 
     /** Forgets cached translations of the VMO pages [vFrom, vTo) wherever this mapping shows them. */

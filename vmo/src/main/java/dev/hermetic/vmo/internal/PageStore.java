@@ -25,6 +25,10 @@ public final class PageStore {
     final BudgetAccount account;
     /** Live VMOs that are a window on this store; the store's pages are released when it empties. */
     final List<VmoObject> users = new ArrayList<>();
+    /** Set once, when the store is made for a snapshot child: its pages are copy-on-write views of another's. */
+    boolean cloned;
+    /** Live snapshot children made from the VMOs using this store; DECOMMIT is refused while > 0. */
+    int snapshotChildren;
 
     PageStore(BudgetAccount account) {
         this.account = account;
@@ -240,20 +244,13 @@ public final class PageStore {
         return false;
     }
 
-    /** Fills {@code out} = {committed, private, shared, scaled} bytes over slots [from, to). */
-    void attribute(long from, long to, long[] out) {
+    /** Adds the committed pages of slots [from, to) to {@code out}, each with the number of stores that see it. */
+    void attribute(long from, long to, Attribution out) {
         long end = Math.min(to, extent());
         for (long i = from; i < end; i++) {
             Page p = page(i);
             if (p != null) {
-                int viewers = p.viewers();
-                out[0] += Page.SIZE;
-                if (viewers == 1) {
-                    out[1] += Page.SIZE;
-                } else {
-                    out[2] += Page.SIZE;
-                }
-                out[3] += Page.SIZE / viewers;
+                out.addPage(p.viewers());
             }
         }
     }

@@ -27,6 +27,11 @@ public final class VmarObject implements Region {
     final VmarObject parent;
     /** The root of this address space; {@code this} for a root. */
     final VmarObject root;
+    /**
+     * Depth in the address space's tree as {@code ZX_INFO_PROCESS_MAPS} counts it: 1 for a root
+     * (the address space itself is depth 0), its parent's plus one otherwise.
+     */
+    final int depth;
     /** Mappings and sub-VMARs by base address; pairwise disjoint and inside [base, base+size). */
     private final TreeMap<Long, Region> children = new TreeMap<>();
     /** True once destroyed: then it has no children and every operation is BAD_STATE. */
@@ -41,6 +46,7 @@ public final class VmarObject implements Region {
         this.flags = flags;
         this.parent = parent;
         this.root = parent == null ? this : parent.root;
+        this.depth = parent == null ? 1 : parent.depth + 1;
     }
 
     public static VmarObject createRoot(long size) {
@@ -130,7 +136,10 @@ public final class VmarObject implements Region {
         if ((canMap & ~flags) != 0) {
             throw new ZxException(Status.ACCESS_DENIED, "a sub-VMAR cannot allow more than its parent");
         }
-        len = Page.roundUp(len);
+        if (!Page.aligned(len)) {
+            // vmar.cc InvalidArgsTest: a sub-region's size is not rounded up.
+            throw new ZxException(Status.INVALID_ARGS, "sub-region size " + len + " is not page-aligned");
+        }
         long at = place(options, offset, len);
         if (overlaps(at, at + len)) {
             throw new ZxException(Status.ALREADY_EXISTS, "the range overlaps an existing region");
@@ -142,8 +151,7 @@ public final class VmarObject implements Region {
     }
 
     /** Maps {@code vmo}; {@code maxPerms} are the PERM_* bits the VMO handle's rights allow. */
-    public long map(int options, long offset, VmoObject vmo, long vmoOffset, long len, int maxPerms,
-            boolean inspectable) {
+    public long map(int options, long offset, VmoObject vmo, long vmoOffset, long len, int maxPerms) {
         checkAlive();
         int known = VmOptions.PERMS | VmOptions.SPECIFIC | VmOptions.SPECIFIC_OVERWRITE | VmOptions.ALLOW_FAULTS
                 | VmOptions.CANNOT_CREATE_VMO_CHILD;
@@ -151,6 +159,7 @@ public final class VmarObject implements Region {
             throw new ZxException(Status.INVALID_ARGS, "unknown map options 0x" + Integer.toHexString(options));
         }
         int perms = options & VmOptions.PERMS;
+        checkPermsCombination(perms);
         if ((perms & ~maxPerms) != 0) {
             throw new ZxException(Status.ACCESS_DENIED, "the VMO handle lacks the rights for these permissions");
         }
@@ -171,10 +180,16 @@ public final class VmarObject implements Region {
             if ((options & VmOptions.SPECIFIC_OVERWRITE) == 0) {
                 throw new ZxException(Status.ALREADY_EXISTS, "the range overlaps an existing region");
             }
+            for (Region region : regionsIn(at, at + len)) {
+                if (region instanceof VmarObject) {
+                    // vmar.cc MapSpecificOverwriteTest: only mappings are overwritten.
+                    throw new ZxException(Status.INVALID_ARGS, "SPECIFIC_OVERWRITE over a sub-VMAR");
+                }
+            }
             unmapRange(at, at + len);
         }
         Mapping m = new Mapping(at, len, vmo, vmoOffset, perms, maxPerms,
-                options & (VmOptions.ALLOW_FAULTS | VmOptions.CANNOT_CREATE_VMO_CHILD), inspectable, this);
+                options & (VmOptions.ALLOW_FAULTS | VmOptions.CANNOT_CREATE_VMO_CHILD), this);
         children.put(at, m);
         vmo.mappings.add(m);
         invalidateViews(at, at + len);
@@ -247,28 +262,28 @@ public final class VmarObject implements Region {
         old.vmo.mappingRemoved(old);
     }
 
+    /** WRITE without READ is INVALID_ARGS for map and protect ({@code vmar_map.md}, {@code vmar_protect.md}). */
+    private static void checkPermsCombination(int perms) {
+        if ((perms & VmOptions.PERM_WRITE) != 0 && (perms & VmOptions.PERM_READ) == 0) {
+            throw new ZxException(Status.INVALID_ARGS, "PERM_WRITE needs PERM_READ");
+        }
+    }
+
+    /**
+     * Sets the permissions of every page of [addr, addr+len), mapped here or in sub-regions
+     * (vmar.cc {@code ProtectMultipleTest}); a mapping in a sub-region may only lose permissions
+     * ({@code vmar_protect.md}). Checks the whole range before changing anything.
+     */
     public void protect(int options, long addr, long len) {
         checkAlive();
         if ((options & ~VmOptions.PERMS) != 0) {
             throw new ZxException(Status.INVALID_ARGS, "protect takes only PERM_* options");
         }
+        checkPermsCombination(options);
         long[] r = absoluteRange(addr, len);
-        List<Region> hit = regionsIn(r[0], r[1]);
-        long expected = r[0];
-        for (Region region : hit) {
-            if (!(region instanceof Mapping m) || m.base > expected) {
-                throw new ZxException(Status.NOT_FOUND, "address " + expected + " is not mapped");
-            }
-            if ((options & ~m.maxPerms) != 0 || (VmOptions.canMapFor(options) & ~flags) != 0) {
-                throw new ZxException(Status.ACCESS_DENIED, "the mapping at " + m.base + " cannot get these permissions");
-            }
-            expected = m.end();
-        }
-        if (expected < r[1]) {
-            throw new ZxException(Status.NOT_FOUND, "address " + expected + " is not mapped");
-        }
-        for (Region region : hit) {
-            Mapping m = (Mapping) region;
+        List<Mapping> hit = new ArrayList<>();
+        collectProtectable(options, r[0], r[1], true, hit);
+        for (Mapping m : hit) {
             List<Mapping> pieces = new ArrayList<>(3);
             if (m.base < r[0]) {
                 pieces.add(m.piece(m.base, r[0], m.perms));
@@ -277,15 +292,46 @@ public final class VmarObject implements Region {
             if (m.end() > r[1]) {
                 pieces.add(m.piece(r[1], m.end(), m.perms));
             }
-            replace(m, pieces);
+            m.parent.replace(m, pieces);
         }
         invalidateViews(r[0], r[1]);
     }
 
-    public void destroy() {
-        if (destroyed) {
-            return;
+    /**
+     * Adds to {@code out} the mappings covering [from, to) in this VMAR and its sub-regions,
+     * failing with NOT_FOUND at the first unmapped page and ACCESS_DENIED where a mapping may not
+     * get {@code perms}: beyond its VMO handle's rights or this VMAR's CAN_MAP_* bits when
+     * {@code direct}, beyond its current permissions inside a sub-region.
+     */
+    private void collectProtectable(int perms, long from, long to, boolean direct, List<Mapping> out) {
+        long expected = from;
+        for (Region region : regionsIn(from, to)) {
+            if (region.base() > expected) {
+                throw new ZxException(Status.NOT_FOUND, "address " + expected + " is not mapped");
+            }
+            if (region instanceof VmarObject sub) {
+                sub.collectProtectable(perms, Math.max(from, sub.base), Math.min(to, sub.end()), false, out);
+            } else {
+                Mapping m = (Mapping) region;
+                boolean allowed = direct
+                        ? (perms & ~m.maxPerms) == 0 && (VmOptions.canMapFor(perms) & ~flags) == 0
+                        : (perms & ~m.perms) == 0;
+                if (!allowed) {
+                    throw new ZxException(Status.ACCESS_DENIED,
+                            "the mapping at " + m.base + " cannot get these permissions");
+                }
+                out.add(m);
+            }
+            expected = region.end();
         }
+        if (expected < to) {
+            throw new ZxException(Status.NOT_FOUND, "address " + expected + " is not mapped");
+        }
+    }
+
+    /** Destroys this VMAR and everything in it; BAD_STATE when already destroyed ({@code vmar_destroy.md}). */
+    public void destroy() {
+        checkAlive();
         for (Region region : new ArrayList<>(children.values())) {
             if (region instanceof VmarObject sub) {
                 sub.destroy();
@@ -343,26 +389,26 @@ public final class VmarObject implements Region {
         if ((m.flags & VmOptions.CANNOT_CREATE_VMO_CHILD) != 0) {
             throw new ZxException(Status.ACCESS_DENIED, "the mapping forbids creating VMO children");
         }
-        if (!m.inspectable) {
-            throw new ZxException(Status.ACCESS_DENIED, "the mapping was made with a handle lacking INSPECT");
-        }
         return m.vmo.createChild(options, m.vmoOffset + (addr - m.base), len, account);
     }
 
-    /** Appends this VMAR and everything below it, depth-first by address, like ZX_INFO_PROCESS_MAPS. */
-    public void listMaps(int depth, List<MapEntry> out) {
+    /**
+     * Appends this VMAR and everything below it, depth-first by address, like ZX_INFO_PROCESS_MAPS,
+     * each at its {@link #depth} in the address space.
+     */
+    public void listMaps(List<MapEntry> out) {
         out.add(MapEntry.region(koid, base, size, depth));
         for (Region region : children.values()) {
             if (region instanceof VmarObject sub) {
-                sub.listMaps(depth + 1, out);
+                sub.listMaps(out);
             } else {
                 Mapping m = (Mapping) region;
-                long[] attr = new long[4];
+                Attribution attr = new Attribution();
                 long first = m.vmo.storeOffset + (m.vmoOffset >> Page.SHIFT);
                 long vmoPages = Math.max(0, (m.vmo.size - m.vmoOffset) >> Page.SHIFT);
                 m.vmo.store.attribute(first, first + Math.min(m.size >> Page.SHIFT, vmoPages), attr);
                 out.add(MapEntry.mapping(m.vmo.name, m.base, m.size, depth + 1, m.perms, m.vmo.koid, m.vmoOffset,
-                        attr[0] >> Page.SHIFT));
+                        attr.committedBytes() >> Page.SHIFT));
             }
         }
     }

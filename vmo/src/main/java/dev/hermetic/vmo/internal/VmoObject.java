@@ -47,6 +47,11 @@ public final class VmoObject {
     public final boolean slice;
     /** The live VMO this one was created from, or null once that VMO died (or for none). */
     VmoObject parent;
+    /**
+     * For a snapshot child, the store of the VMO it was created from, whose live-snapshot count
+     * includes this VMO until it dies; null for a VMO made by {@code create} and for a slice.
+     */
+    private PageStore cloneSource;
     /** Live VMOs created from this one. */
     int children;
     /** Open handles naming this object. */
@@ -109,10 +114,15 @@ public final class VmoObject {
         return (int) mappings.stream().map(m -> m.parent.root).distinct().count();
     }
 
-    /** {committed, private, shared, scaled} bytes of this VMO's pages. */
-    public long[] attribution() {
-        long[] out = new long[4];
-        store.attribute(storeOffset, storeOffset + (size >> Page.SHIFT), out);
+    /**
+     * The attribution of this VMO's pages; none for a slice, whose pages are its parent's
+     * (vmo-slice.cc {@code AttributedCounts}), even after the parent's last handle closed.
+     */
+    public Attribution attribution() {
+        Attribution out = new Attribution();
+        if (!slice) {
+            store.attribute(storeOffset, storeOffset + (size >> Page.SHIFT), out);
+        }
         return out;
     }
 
@@ -136,39 +146,48 @@ public final class VmoObject {
         }
     }
 
-    /** Writes all or nothing: the pages to commit are charged before any byte changes. */
+    /** Writes all or nothing: the pages to commit are charged, and every page made exclusive, before any byte changes. */
     public void write(byte[] src, int off, int len, long offset) {
         checkRange(offset, len);
         if (len == 0) {
             return;
         }
         long first = storeOffset + (offset >> Page.SHIFT);
-        long last = storeOffset + ((offset + len - 1) >> Page.SHIFT);
+        ownRange(first, storeOffset + ((offset + len - 1) >> Page.SHIFT) + 1);
+        long pos = offset;
+        int done = 0;
+        while (done < len) {
+            int inPage = (int) (pos & Page.MASK);
+            int n = Math.min(len - done, Page.SIZE - inPage);
+            System.arraycopy(src, off + done, store.page(storeOffset + (pos >> Page.SHIFT)).data, inPage, n);
+            done += n;
+            pos += n;
+        }
+    }
+
+    /**
+     * Makes store pages [first, end) exclusive to this VMO's store, as a write fault on each
+     * would: a page shared with another store is copied, a zero page committed. The new pages
+     * are charged up front, so a failure to charge changes nothing.
+     */
+    private void ownRange(long first, long end) {
         long toCommit = 0;
-        for (long i = first; i <= last; i++) {
+        for (long i = first; i < end; i++) {
             if (store.needsCommit(i)) {
                 toCommit++;
             }
         }
         store.account.charge(toCommit * Page.SIZE);
-        long pos = offset;
-        int done = 0;
-        while (done < len) {
-            long index = storeOffset + (pos >> Page.SHIFT);
-            int inPage = (int) (pos & Page.MASK);
-            int n = Math.min(len - done, Page.SIZE - inPage);
-            byte[] page;
-            if (store.exclusive(index)) {
-                page = store.page(index).data;
-            } else if (!store.needsCommit(index)) {
-                page = store.ownPrecharged(index);
-                invalidateStore(store, index, index + 1);
-            } else {
-                page = ownOnePrecharged(index, toCommit--);
+        for (long i = first; i < end; i++) {
+            if (store.exclusive(i)) {
+                continue;
             }
-            System.arraycopy(src, off + done, page, inPage, n);
-            done += n;
-            pos += n;
+            if (store.needsCommit(i)) {
+                ownOnePrecharged(i, toCommit--);
+            } else {
+                store.ownPrecharged(i);
+                invalidateStore(store, i, i + 1);
+            }
         }
     }
 
@@ -242,21 +261,15 @@ public final class VmoObject {
         long firstPage = offset >> Page.SHIFT;
         long endPage = Page.roundUp(offset + length) >> Page.SHIFT;
         switch (op) {
-            case OP_COMMIT -> {
-                long missing = 0;
-                for (long p = firstPage; p < endPage; p++) {
-                    if (store.page(storeOffset + p) == null) {
-                        missing++;
-                    }
-                }
-                store.account.charge(missing * Page.SIZE);
-                for (long p = firstPage; p < endPage; p++) {
-                    if (store.page(storeOffset + p) == null) {
-                        ownOnePrecharged(storeOffset + p, missing--);
-                    }
-                }
-            }
+            case OP_COMMIT -> ownRange(storeOffset + firstPage, storeOffset + endPage);
             case OP_DECOMMIT -> {
+                if (store.cloned || store.snapshotChildren > 0) {
+                    throw new ZxException(Status.NOT_SUPPORTED,
+                            "DECOMMIT needs a VMO made by create (or its slice) without snapshot children");
+                }
+                if (!Page.aligned(offset) || !Page.aligned(length)) {
+                    throw new ZxException(Status.INVALID_ARGS, "DECOMMIT needs a page-aligned range");
+                }
                 store.drop(storeOffset + firstPage, storeOffset + endPage);
                 invalidateStore(store, storeOffset + firstPage, storeOffset + endPage);
             }
@@ -289,14 +302,21 @@ public final class VmoObject {
         if ((options & ~(SNAPSHOT | SNAPSHOT_AT_LEAST_ON_WRITE | SLICE | NO_WRITE | RESIZABLE)) != 0) {
             throw new ZxException(Status.INVALID_ARGS, "unknown child options 0x" + Integer.toHexString(options));
         }
+        if ((options & (NO_WRITE | RESIZABLE)) == (NO_WRITE | RESIZABLE)) {
+            throw new ZxException(Status.INVALID_ARGS, "NO_WRITE and RESIZABLE are incompatible");
+        }
         if (offset < 0 || !Page.aligned(offset)) {
             throw new ZxException(Status.INVALID_ARGS, "child offset " + offset + " is not page-aligned");
         }
         checkSize(childSize);
+        long rounded = Page.roundUp(childSize);
+        if (kinds == SLICE && offset > size - rounded) {
+            // vmo-slice.cc NonSlice: the range is checked before the parent's resizability.
+            throw new ZxException(Status.INVALID_ARGS, "the slice extends past the parent's end");
+        }
         if (offset > MAX_SIZE) {
             throw new ZxException(Status.OUT_OF_RANGE, "child offset " + offset + " is too large");
         }
-        long rounded = Page.roundUp(childSize);
         boolean childResizable = (options & RESIZABLE) != 0;
         VmoObject child;
         if (kinds == SLICE) {
@@ -305,9 +325,6 @@ public final class VmoObject {
             }
             if (resizable) {
                 throw new ZxException(Status.NOT_SUPPORTED, "a resizable VMO cannot have slices");
-            }
-            if (offset + rounded > size) {
-                throw new ZxException(Status.INVALID_ARGS, "the slice extends past the parent's end");
             }
             child = new VmoObject(koid, name, store, storeOffset + (offset >> Page.SHIFT), rounded, childSize,
                     false, true);
@@ -329,7 +346,10 @@ public final class VmoObject {
                 // Pages this VMO could write in place are now shared: drop cached write access.
                 invalidateStore(store, storeOffset + first, storeOffset + first + count);
             }
+            fresh.cloned = true;
             child = new VmoObject(koid, name, fresh, 0, rounded, childSize, childResizable, false);
+            child.cloneSource = store;
+            store.snapshotChildren++;
         }
         child.parent = this;
         children++;
@@ -362,6 +382,10 @@ public final class VmoObject {
         if (parent != null) {
             parent.children--;
             parent = null;
+        }
+        if (cloneSource != null) {
+            cloneSource.snapshotChildren--;
+            cloneSource = null;
         }
     }
 
