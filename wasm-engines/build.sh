@@ -7,8 +7,10 @@
 #
 # Toolchain (Debian): clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32 clang-22 lld-22
 # libclang-rt-22-dev-wasm32 rustc cargo libstd-rust-dev-wasm32 librust-regex-dev
-# librust-serde-json-dev librust-miniz-oxide-dev librust-once-cell-dev wabt. Every engine may import from module "vdso" only; the build
-# fails otherwise (hostile-wasi-import is the one deliberate exception).
+# librust-serde-json-dev librust-miniz-oxide-dev librust-once-cell-dev wabt; for the ported
+# programs (third-party/) also gcc make tcl dpkg-dev xz-utils. Every engine may import from
+# module "vdso" only; the build fails otherwise (hostile-wasi-import is the one deliberate
+# exception).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd -P)"
@@ -64,6 +66,85 @@ for name in sjlj; do
   "$clang_eh" "${clang_eh_flags[@]}" -mexec-model=reactor "${c_common[@]}" \
     -o "$out/$name.wasm" "$here/engines/c/$name.c" "$here/sdk/c/src/wasi_stubs.c" \
     "$here/sdk/c/src/setjmp.c" "$here/sdk/c/src/setjmp_tag.s"
+done
+
+# Ported C programs, built from Debian's source packages (third-party/fetch.sh pins and
+# verifies them; nothing of theirs is committed). Each also builds natively with gcc, and the
+# native program's output on the committed known-answer scripts becomes the expected output
+# the tests check the engine against.
+need gcc gcc >/dev/null
+need make make >/dev/null
+need tclsh tcl >/dev/null
+third_party=$("$here/third-party/fetch.sh")
+known_answers="$here/src/test/resources/dev/hermetic/engines/known-answers"
+expected="$work/known-answers"
+third_party_flags=(-O2 -ffp-contract=off -w "-ffile-prefix-map=$third_party=/third-party")
+
+# SQLite: the amalgamation (sqlite3.c, sqlite3.h, shell.c) is generated from the source tree
+# by its own makefile (tclsh), once per verified source, inside the cache.
+sqlite_src="$third_party/sqlite3-3.40.1"
+sqlite_amalgamation="$sqlite_src/.hermetic-amalgamation"
+if [ ! -f "$sqlite_amalgamation/shell.c" ]; then
+  rm -rf "$sqlite_amalgamation"
+  mkdir -p "$sqlite_amalgamation"
+  (cd "$sqlite_amalgamation" && "$sqlite_src/configure" --disable-tcl --disable-readline >configure.log 2>&1 &&
+     make sqlite3.c shell.c >make.log 2>&1) ||
+    { echo "build.sh: generating the SQLite amalgamation failed; see $sqlite_amalgamation/*.log" >&2; exit 1; }
+fi
+# A flags or list file of ours: one item a line, '#' starts a comment.
+items() { sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$1"; }
+# Options shared by the engine and the native shell; the engine adds its OS layer.
+mapfile -t sqlite_options < <(items "$here/engines/c/sqlite/sqlite.flags")
+"$clang" --target=wasm32-wasi "${third_party_flags[@]}" "${sqlite_options[@]}" -DSQLITE_OS_OTHER=1 \
+  -c -o "$work/sqlite3.o" "$sqlite_amalgamation/sqlite3.c"
+"$clang" --target=wasm32-wasi -mexec-model=reactor "${c_common[@]}" -I "$sqlite_amalgamation" \
+  -z stack-size=1048576 -o "$out/sqlite.wasm" \
+  "$here/engines/c/sqlite/sqlite.c" "$work/sqlite3.o" "$here/sdk/c/src/wasi_stubs.c"
+gcc -O1 -w "${sqlite_options[@]}" -o "$work/sqlite3-native" \
+  "$sqlite_amalgamation/shell.c" "$sqlite_amalgamation/sqlite3.c" -lm
+# Expected output: the shell's list-mode stdout, then its first error's message as the
+# engine writes it ("Parse error near line 4: no such table: x" -> "Error: no such table: x").
+# cases.list names the cases for the tests, which read them as resources.
+mkdir -p "$expected/sqlite"
+(cd "$known_answers/sqlite" && ls -- *.sql | sed 's/\.sql$//' | LC_ALL=C sort) >"$expected/sqlite/cases.list"
+for script in "$known_answers/sqlite"/*.sql; do
+  name=$(basename "$script" .sql)
+  "$work/sqlite3-native" -init /dev/null -bail -batch :memory: \
+    <"$script" >"$expected/sqlite/$name.out" 2>"$work/sqlite.err" || true
+  sed -n '1s/^[A-Za-z ]*error near line [0-9]*: /Error: /p' "$work/sqlite.err" >>"$expected/sqlite/$name.out"
+done
+
+# Lua: pcall, error and coroutines unwind with setjmp/longjmp, hence clang-22 and the SDK's
+# setjmp runtime. lua_output.h routes print to the engine's output; the seeds that would come
+# from the clock are fixed (lua.flags); os, package and debug are not built (lua.c says why).
+lua_src="$third_party/lua5.4-5.4.4/src"
+lua_engine="$here/engines/c/lua"
+mapfile -t lua_library < <(items "$lua_engine/library.list")
+mapfile -t lua_options < <(items "$lua_engine/lua.flags")
+mkdir -p "$work/lua"
+for file in "${lua_library[@]}"; do
+  "$clang_eh" "${clang_eh_flags[@]}" "${third_party_flags[@]}" -D_WASI_EMULATED_SIGNAL \
+    -I "$here/sdk/c/include" -I "$lua_engine/include" -include "$lua_engine/lua_output.h" \
+    "${lua_options[@]}" -c -o "$work/lua/$file.o" "$lua_src/$file.c"
+done
+"$clang_eh" "${clang_eh_flags[@]}" -mexec-model=reactor "${c_common[@]}" -D_WASI_EMULATED_SIGNAL \
+  -I "$lua_engine/include" -I "$lua_src" -z stack-size=1048576 -o "$out/lua.wasm" \
+  "$lua_engine/lua.c" "$work/lua"/*.o "$here/sdk/c/src/wasi_stubs.c" \
+  "$here/sdk/c/src/setjmp.c" "$here/sdk/c/src/setjmp_tag.s"
+# The native interpreter: the standalone lua from the same source, every library in.
+gcc -O1 -w -I "$lua_engine/include" -o "$work/lua-native" \
+  $(ls "$lua_src"/*.c | grep -v '/luac\.c$') -lm 2>/dev/null
+# Expected output: each script runs as ./script with its .data (if any) on stdin; an error
+# report on stderr ("lua-native: <message>" and a traceback) becomes "error: <message>".
+mkdir -p "$expected/lua" "$work/lua-run"
+(cd "$known_answers/lua" && ls -- *.lua | sed 's/\.lua$//' | LC_ALL=C sort) >"$expected/lua/cases.list"
+for script in "$known_answers/lua"/*.lua; do
+  name=$(basename "$script" .lua)
+  data="$known_answers/lua/$name.data"
+  [ -f "$data" ] || data=/dev/null
+  cp "$script" "$work/lua-run/script"
+  (cd "$work/lua-run" && ../lua-native script <"$data" >"$expected/lua/$name.out" 2>../lua.err) || true
+  sed -e '/^stack traceback:$/,$d' -e '1s|^\.\./lua-native: |error: |' "$work/lua.err" >>"$expected/lua/$name.out"
 done
 
 # Hostile engines, written in the text format.
@@ -137,8 +218,12 @@ if [ "$mode" = check ]; then
   for wasm in "$committed"/*.wasm; do
     [ -e "$out/$(basename "$wasm")" ] || differ+=("$(basename "$wasm") (no source)")
   done
+  for answer in "$expected"/*/*.out "$expected"/*/cases.list; do
+    relative=${answer#"$expected"/}
+    cmp -s "$answer" "$known_answers/$relative" || differ+=("known-answers/$relative")
+  done
   if [ "${#differ[@]}" -gt 0 ]; then
-    echo "rebuilt engines differ from the committed ones:" >&2
+    echo "rebuilt engines or known answers differ from the committed ones:" >&2
     printf '  %s\n' "${differ[@]}" >&2
     exit 1
   fi
@@ -147,5 +232,8 @@ else
   mkdir -p "$committed"
   rm -f "$committed"/*.wasm "$committed/engines.list"
   cp "$out"/*.wasm "$out/engines.list" "$committed/"
+  for answer in "$expected"/*/*.out "$expected"/*/cases.list; do
+    cp "$answer" "$known_answers/${answer#"$expected"/}"
+  done
   echo "built $(ls "$out"/*.wasm | wc -l) engines into $committed"
 fi

@@ -4,7 +4,9 @@
  *
  *   gcc -O2 -Wno-attributes -I sdk/c/include -DENGINE_SOURCE='"engines/c/sha256.c"' \
  *       -o filter_bench src/test/native/filter_bench.c -lm
- *   ./filter_bench IN OUT_CAP MIN_MILLIS
+ *   ./filter_bench IN OUT_CAP MIN_MILLIS [OUT]
+ *
+ * With OUT, the last call's output is written there, for comparing runtimes.
  *
  * Span addresses stay 32-bit offsets, as in Wasm, into one native buffer standing in for
  * linear memory.
@@ -27,8 +29,8 @@ static int64_t now_nanos(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s IN OUT_CAP MIN_MILLIS\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s IN OUT_CAP MIN_MILLIS [OUT]\n", argv[0]);
         return 2;
     }
     FILE *in = fopen(argv[1], "rb");
@@ -52,12 +54,19 @@ int main(int argc, char **argv) {
         }
     }
     long calls = 0;
-    int64_t start = now_nanos(), elapsed = 0;
+    int64_t start = now_nanos(), elapsed = 0, written = 0;
     while (elapsed < min_nanos) {
-        engine_start(0, (int32_t)len, out, out_cap);
+        written = engine_start(0, (int32_t)len, out, out_cap);
         calls++;
         elapsed = now_nanos() - start;
     }
     printf("calls %ld nanos %lld\n", calls, (long long)elapsed);
+    if (argc == 5) {
+        FILE *file = fopen(argv[4], "wb");
+        if (!file || fwrite(native_memory + out, 1, (size_t)written, file) != (size_t)written || fclose(file)) {
+            perror(argv[4]);
+            return 1;
+        }
+    }
     return 0;
 }

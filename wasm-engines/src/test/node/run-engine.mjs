@@ -8,7 +8,7 @@
 //       with a log (ABI.md, "The log") also gets IN.log, the log's bytes oldest first
 //   node run-engine.mjs bench ENGINE.wasm OUT_CAP IN MIN_MILLIS
 //       one instance, engine_start repeated for at least MIN_MILLIS after a warm-up;
-//       prints "calls N nanos T"
+//       prints "calls N nanos T" and writes the last call's output to IN.out
 //   node run-engine.mjs kv ENGINE.wasm OUT_CAP STORE.json IN...
 //       as filter, for kv-lookup: the vdso also has hook_call and hook_result (the protocol of
 //       ABI.md, "Hook calls") answering hooks store.get and store.put over a fresh copy of
@@ -186,9 +186,10 @@ if (mode === 'filter') {
   const exports = await instantiate(module);
   const input = readFileSync(path);
   const { base, out } = place(exports, input, outCap);
+  let written = 0n;
   const run = () => {
-    const status = exports.engine_start(base, input.length, out, outCap);
-    if (status < 0n) throw new Error(`engine failed with status ${status}`);
+    written = exports.engine_start(base, input.length, out, outCap);
+    if (written < 0n) throw new Error(`engine failed with status ${written}`);
   };
   const minNanos = BigInt(Number(minMillisText) * 1e6);
   for (let i = 0; i < 3; i++) run();
@@ -201,6 +202,7 @@ if (mode === 'filter') {
     elapsed = process.hrtime.bigint() - start;
   }
   console.log(`calls ${calls} nanos ${elapsed}`);
+  writeFileSync(path + '.out', new Uint8Array(exports.memory.buffer, out, Number(written)));
 } else {
   console.error('usage: run-engine.mjs filter|bench|kv ENGINE.wasm OUT_CAP ...');
   process.exit(2);

@@ -138,7 +138,7 @@ public final class EngineBench {
         return (double) inputBytes * calls / nanos * 1e3;
     }
 
-    private static String run(Path dir, List<String> command) throws IOException, InterruptedException {
+    static String run(Path dir, List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile())
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -149,7 +149,7 @@ public final class EngineBench {
     }
 
     /** The wasm-engines folder, whether run from it or from the repository root. */
-    private static Path locateModule() {
+    static Path locateModule() {
         Path here = Path.of("").toAbsolutePath();
         return Files.isDirectory(here.resolve("sdk")) ? here : here.resolve("wasm-engines");
     }

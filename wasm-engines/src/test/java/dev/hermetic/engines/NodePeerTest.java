@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every real engine gives byte-identical results on Chicory (compiled) and on Node's V8;
+ * Every real engine gives byte-identical results on Chicory (compiled) and on Node's V8 (the
+ * ported ones: the native program's output, as on Chicory);
  * kv-lookup with its hook calls answered by a HookGate on Chicory and by a JavaScript
  * implementation of the protocol on V8.
  */
@@ -73,6 +74,35 @@ class NodePeerTest {
             Path out = dir.resolve("in" + i + ".out");
             byte[] v8 = chicory.status() >= 0 ? Files.readAllBytes(out) : new byte[0];
             assertThat(v8).as("%s input %d", engine, i).isEqualTo(chicory.output());
+        }
+    }
+
+    /** The ported engines on V8 give the native program's output, as they do on Chicory. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "lua"})
+    void portedEnginesGiveTheNativeOutputOnV8(String engine, @TempDir Path dir) throws Exception {
+        String node = engine.equals("lua") ? NODE_24.toString() : "node";
+        if (engine.equals("lua")) {
+            assumeTrue(Files.isExecutable(NODE_24), "no Node 24 at " + NODE_24 + ": run npm ci in src/test/node");
+        } else {
+            assumeTrue(nodeAvailable(), "node is not on PATH: the V8 peer comparison is skipped");
+        }
+        Path wasm = dir.resolve(engine + ".wasm");
+        Files.write(wasm, Engines.bytes(engine));
+        List<KnownAnswers.Case> cases = KnownAnswers.of(engine);
+        List<String> command = new ArrayList<>(List.of(node, RUNNER.toString(), "filter", wasm.toString(),
+                Integer.toString(OUT_CAP)));
+        for (KnownAnswers.Case known : cases) {
+            Path in = dir.resolve(known.name());
+            Files.write(in, known.input());
+            command.add(in.toString());
+        }
+        List<String> lines = runNode(command, cases.size());
+        for (int i = 0; i < cases.size(); i++) {
+            KnownAnswers.Case known = cases.get(i);
+            assertThat(lines.get(i)).as("%s", known).isEqualTo("status " + known.expected().length);
+            assertThat(new String(Files.readAllBytes(dir.resolve(known.name() + ".out")), StandardCharsets.UTF_8))
+                    .as("%s", known).isEqualTo(new String(known.expected(), StandardCharsets.UTF_8));
         }
     }
 

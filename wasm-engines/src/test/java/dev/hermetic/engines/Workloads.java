@@ -47,6 +47,52 @@ public final class Workloads {
         };
     }
 
+    /** The ported engines, whose bench inputs are programs rather than data. */
+    public static final List<String> PORTED = List.of("sqlite", "lua");
+
+    /**
+     * A heavy program for a ported engine: SQLite inserts 50,000 rows, indexes, joins, groups and
+     * sorts them; Lua computes fib(30) by recursion, builds, scans and rewrites a 1 MB string and
+     * sorts 200,000 numbers and 100,000 strings. Each prints a few lines to compare runtimes by.
+     */
+    public static byte[] portedBenchInput(String engine) {
+        String program = switch (engine) {
+            case "sqlite" -> """
+                    CREATE TABLE item(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT, price REAL);
+                    CREATE TABLE grp(id INTEGER PRIMARY KEY, label TEXT);
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
+                      INSERT INTO item SELECT i, i % 500, 'item-' || (i * 7919 % 50000), (i * 37 % 1000) / 10.0 FROM n;
+                    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499)
+                      INSERT INTO grp SELECT i, 'group-' || i FROM n;
+                    CREATE INDEX item_name ON item(name);
+                    CREATE INDEX item_grp ON item(grp, price);
+                    SELECT g.label, count(*), round(sum(i.price), 1) FROM item i JOIN grp g ON g.id = i.grp
+                      GROUP BY g.id ORDER BY sum(i.price) DESC, g.id LIMIT 5;
+                    SELECT count(*) FROM item a JOIN item b ON a.name = b.name AND a.id < b.id;
+                    SELECT sum(length(name)), min(name), max(name) FROM (SELECT name FROM item ORDER BY price, name);
+                    SELECT grp, count(*) FROM item WHERE price BETWEEN 10 AND 20 GROUP BY grp ORDER BY 2 DESC, 1 LIMIT 3;
+                    """;
+            case "lua" -> """
+                    local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+                    print(fib(30))
+                    local parts = {}
+                    for i = 1, 100000 do parts[#parts + 1] = string.format("%05d:%s", i * 7919 % 100000, ("x"):rep(i % 7 + 1)) end
+                    local s = table.concat(parts, ",")
+                    local count = 0
+                    for _ in s:gmatch("(%d+):x+") do count = count + 1 end
+                    print(#s, count, (s:gsub("x", "y")):sub(1, 30))
+                    local nums = {}
+                    for i = 1, 200000 do nums[i] = (i * 104729) % 1000003 end
+                    table.sort(nums)
+                    print(nums[1], nums[100000], nums[200000])
+                    table.sort(parts, function(a, b) return a > b end)
+                    print(parts[1], parts[#parts])
+                    """;
+            default -> throw new IllegalArgumentException(engine);
+        };
+        return program.getBytes(UTF_8);
+    }
+
     static byte[] random(int length, int alphabet, long seed) {
         Random random = new Random(seed);
         byte[] bytes = new byte[length];

@@ -1,0 +1,2 @@
+print("this chunk does not compile")
+local x = = 1

@@ -1,0 +1,2 @@
+io.write("partial line ")
+error(setmetatable({}, {__tostring = function() return "an object with __tostring" end}))

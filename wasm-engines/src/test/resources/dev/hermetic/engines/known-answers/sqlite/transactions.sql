@@ -1,0 +1,28 @@
+-- Transactions, savepoints, triggers, views, CTEs, upsert, constraints, ALTER TABLE.
+CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER CHECK (bal >= 0));
+CREATE TABLE log(msg TEXT);
+CREATE TRIGGER acct_log AFTER UPDATE ON acct BEGIN INSERT INTO log VALUES (old.id || ':' || old.bal || '->' || new.bal); END;
+INSERT INTO acct VALUES (1, 100), (2, 50);
+BEGIN;
+UPDATE acct SET bal = bal - 30 WHERE id = 1;
+UPDATE acct SET bal = bal + 30 WHERE id = 2;
+COMMIT;
+BEGIN;
+UPDATE acct SET bal = 0;
+ROLLBACK;
+SAVEPOINT s1;
+UPDATE acct SET bal = bal * 2;
+ROLLBACK TO s1;
+RELEASE s1;
+SELECT * FROM acct;
+SELECT * FROM log;
+CREATE VIEW rich AS SELECT id FROM acct WHERE bal > 60;
+SELECT * FROM rich;
+INSERT INTO acct VALUES (2, 5) ON CONFLICT(id) DO UPDATE SET bal = bal + excluded.bal;
+SELECT bal FROM acct WHERE id = 2;
+ALTER TABLE acct ADD COLUMN owner TEXT DEFAULT 'nobody';
+ALTER TABLE acct RENAME TO account;
+SELECT * FROM account ORDER BY id;
+WITH RECURSIVE fib(a, b, n) AS (SELECT 0, 1, 0 UNION ALL SELECT b, a + b, n + 1 FROM fib WHERE n < 20) SELECT a FROM fib WHERE n % 5 = 0;
+PRAGMA table_info(account);
+UPDATE account SET bal = -1 WHERE id = 1;
