@@ -132,6 +132,48 @@ public final class WasmReader {
         }
     }
 
+    /**
+     * A signed LEB128 number of at most 33 bits: a block type or heap type, whose non-negative
+     * values are type indices and whose negative ones are one-byte type codes.
+     */
+    public long s33() {
+        long result = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = u8();
+            if (shift == 28) {
+                // The last byte holds 5 value bits; the rest must sign-extend them.
+                int rest = b & 0x60;
+                if ((b & 0x80) != 0 || (rest != 0 && rest != 0x60) || (rest == 0x60) != ((b & 0x10) != 0)) {
+                    throw malformed("s33 LEB128 too long or too large");
+                }
+                result |= (long) (b & 0x1f) << shift;
+                return (b & 0x10) != 0 ? result | (-1L << 33) : result;
+            }
+            result |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return (b & 0x40) != 0 ? result | (-1L << (shift + 7)) : result;
+            }
+        }
+    }
+
+    /** An unsigned LEB128 number of at most 64 bits (a memory64 offset), as the bits of a long. */
+    public long u64() {
+        long result = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = u8();
+            if (shift == 63) {
+                if ((b & 0xfe) != 0) {
+                    throw malformed("u64 LEB128 too long or too large");
+                }
+                return result | (long) b << 63;
+            }
+            result |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+    }
+
     /** A signed LEB128 number of at most 64 bits. */
     public long s64() {
         long result = 0;
