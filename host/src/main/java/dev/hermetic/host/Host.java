@@ -16,11 +16,13 @@ import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.host.internal.ProcessMemories;
 import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.internal.wasm.split.FunctionSplitter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,6 +45,8 @@ import java.util.function.Function;
 public final class Host implements AutoCloseable {
     /** How every engine of this host runs. */
     private final ExecutionMode mode;
+    /** Whether compiled engines have functions too large for the JIT split at load. */
+    private final boolean functionSplitting;
     /** The import table every engine of this host is checked against and given. */
     private final Vdso vdso;
     /** The hooks processes may be granted; empty unless {@link Builder#withHooks} gave some. */
@@ -66,6 +70,7 @@ public final class Host implements AutoCloseable {
 
     private Host(Builder b) {
         this.mode = b.mode;
+        this.functionSplitting = b.functionSplitting;
         this.vdso = b.vdso;
         this.hooks = b.hooks;
         this.hookFailureListener = b.hookFailureListener;
@@ -123,6 +128,12 @@ public final class Host implements AutoCloseable {
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
         }
+        Split split = split(wasm);
+        info = info.withSplit(split.report());
+        metrics.functionsSplit(name != null ? name : "engine-" + sha256.substring(0, 12), split.report());
+        if (split.module() != null) {
+            module = split.module();
+        }
         WasmModule instanceModule;
         Function<Instance, Machine> machines;
         try {
@@ -144,7 +155,42 @@ public final class Host implements AutoCloseable {
      * @throws EngineFormatException if the bytes are not a valid module
      */
     public EngineInfo inspect(byte[] wasm) {
-        return check(parse(wasm));
+        return check(parse(wasm)).withSplit(split(wasm).report());
+    }
+
+    /**
+     * What splitting did to a module.
+     *
+     * @param module the split module, parsed and validated; null when nothing was split
+     * @param report what was split
+     */
+    private record Split(WasmModule module, SplitReport report) {}
+
+    /**
+     * {@code wasm} (valid) with the functions too large for the JVM's JIT split, when this host
+     * compiles and splits. A splitter failure leaves the module as it is, said in the report.
+     */
+    private Split split(byte[] wasm) {
+        if (!functionSplitting || mode != ExecutionMode.COMPILED) {
+            return new Split(null, SplitReport.NONE);
+        }
+        FunctionSplitter.Result r;
+        WasmModule module = null;
+        try {
+            r = FunctionSplitter.split(wasm);
+            if (r.wasm() != wasm) {
+                module = parse(r.wasm());
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            System.getLogger(Host.class.getName()).log(System.Logger.Level.WARNING,
+                    "splitting the module's large functions failed; it runs unsplit", e);
+            return new Split(null, new SplitReport(List.of(), "splitting failed: " + e));
+        }
+        List<SplitReport.Split> functions = r.splits().stream()
+                .map(s -> new SplitReport.Split(s.function(), s.name(), s.estimateBefore(), s.estimateAfter(), s.pieces(),
+                        s.problem()))
+                .toList();
+        return new Split(module, new SplitReport(functions, r.problem()));
     }
 
     /** Chicory parses lazily: an index out of range shows only when the checker follows it. */
@@ -241,6 +287,7 @@ public final class Host implements AutoCloseable {
     public static final class Builder {
         private MeterRegistry registry;
         private ExecutionMode mode = ExecutionMode.COMPILED;
+        private boolean functionSplitting = true;
         private Vdso vdso = Vdso.EXIT_ONLY;
         private HookTable hooks = HookTable.builder().build();
         private HookFailureListener hookFailureListener = HookFailureListener.logging();
@@ -257,6 +304,17 @@ public final class Host implements AutoCloseable {
 
         public Builder withExecutionMode(ExecutionMode mode) {
             this.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /**
+         * Whether to split, at load, the functions whose compiled JVM methods would be too large
+         * for HotSpot's JIT (see {@link SplitReport}); on by default, used only in
+         * {@link ExecutionMode#COMPILED}. Off, such functions run in the JVM's bytecode
+         * interpreter unless the JVM runs with {@code -XX:-DontCompileHugeMethods}.
+         */
+        public Builder withFunctionSplitting(boolean split) {
+            this.functionSplitting = split;
             return this;
         }
 

@@ -81,6 +81,11 @@ public final class FunctionSplitter {
      * @throws IllegalArgumentException unless {@code 0 < pieceLimit <= limit}
      */
     public static Result split(byte[] wasm, int limit, int pieceLimit) {
+        return split(wasm, limit, pieceLimit, f -> true);
+    }
+
+    /** As {@link #split(byte[], int, int)}, considering only the functions {@code which} accepts (to narrow a search). */
+    public static Result split(byte[] wasm, int limit, int pieceLimit, java.util.function.IntPredicate which) {
         if (pieceLimit <= 0 || pieceLimit > limit) {
             throw new IllegalArgumentException("limits " + limit + " and " + pieceLimit);
         }
@@ -106,7 +111,7 @@ public final class FunctionSplitter {
         for (CodeSection.Body b : bodies) {
             int function = sig.importedFunctions() + b.index();
             int before = estimate(decoder, codePayload, b);
-            if (before <= limit) {
+            if (before <= limit || !which.test(function)) {
                 continue;
             }
             String name = nameOf.getOrDefault(function, "#" + function);

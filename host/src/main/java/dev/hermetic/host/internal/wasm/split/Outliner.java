@@ -5,7 +5,6 @@ import dev.hermetic.host.internal.wasm.code.Locals;
 import dev.hermetic.host.internal.wasm.code.Opcode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -38,7 +37,7 @@ final class Outliner {
     /** Results of a piece; each is unboxed from one {@code long[]}. */
     static final int MAX_RESULTS = 200;
 
-    /** A piece must save at least this many estimated bytes in the function it leaves. */
+    /** A piece must save at least this many estimated bytes in the function it leaves (less for tiny limits). */
     static final int MIN_GAIN = 32;
 
     private static final long EMPTY_BLOCK = -64;
@@ -57,11 +56,10 @@ final class Outliner {
     /** The function's instructions through the final end; rewritten as pieces leave. */
     private List<Instruction> code;
     /**
-     * Locals a call site writes and reads right away, dead before and after it; a piece that
-     * contains a call site gets its own, never passed.
+     * The local that holds an exit number between a call and its dispatch; -1 until a call site
+     * needs one. Like {@link #resultScratch}, an ordinary local to later pieces, which may hold
+     * part of a call site (the dispatch after the call's results are stored, say).
      */
-    private final BitSet scratch = new BitSet();
-    /** The scratch local that holds an exit number; -1 until a call site needs one. */
     private int exitScratch = -1;
     /** The scratch locals that hold the function's results between a piece and a return. */
     private int[] resultScratch;
@@ -69,6 +67,8 @@ final class Outliner {
     /** The functions' estimate limit and the pieces' (smaller: they are never split again). */
     private final int limit;
     private final int pieceLimit;
+    /** What a piece must save: {@link #MIN_GAIN}, or less where the piece limit is tiny. */
+    private final int minGain;
 
     Outliner(Signatures sig, FuncType self, List<Locals> declared, List<Instruction> code, int limit, int pieceLimit) {
         this.sig = sig;
@@ -92,6 +92,7 @@ final class Outliner {
         this.code = new ArrayList<>(code);
         this.limit = limit;
         this.pieceLimit = pieceLimit;
+        this.minGain = Math.max(4, Math.min(MIN_GAIN, pieceLimit / 8));
     }
 
     /** The estimated JVM bytecode bytes of a body. */
@@ -378,7 +379,7 @@ final class Outliner {
                     bestCost = cost;
                 }
             }
-            if (best > a && bestCost >= 2 * MIN_GAIN) {
+            if (best > a && bestCost >= 2 * minGain) {
                 out.add(new Candidate(s, a, best, bestCost));
             }
         }
@@ -396,7 +397,6 @@ final class Outliner {
         // The locals it reads and writes, and where it branches out to.
         TreeSet<Integer> used = new TreeSet<>();
         TreeSet<Integer> written = new TreeSet<>();
-        TreeSet<Integer> scratchUsed = new TreeSet<>();
         TreeSet<Integer> exitFrames = new TreeSet<>();
         boolean returns = false;
         int depth = 0;
@@ -405,13 +405,9 @@ final class Outliner {
             Opcode op = ins.opcode();
             if (op == Opcode.LOCAL_GET || op == Opcode.LOCAL_SET || op == Opcode.LOCAL_TEE) {
                 int x = (int) ins.slot(0);
-                if (scratch.get(x)) {
-                    scratchUsed.add(x);
-                } else {
-                    used.add(x);
-                    if (op != Opcode.LOCAL_GET) {
-                        written.add(x);
-                    }
+                used.add(x);
+                if (op != Opcode.LOCAL_GET) {
+                    written.add(x);
                 }
             }
             for (long target : targets(ins, p + depth)) {
@@ -472,10 +468,6 @@ final class Outliner {
             for (long r : results) {
                 pieceLocals.add(r);
             }
-        }
-        for (int x : scratchUsed) {
-            map[x] = pieceLocals.size();
-            pieceLocals.add(localTypes.get(x));
         }
 
         List<Long> resultTypes = new ArrayList<>();
@@ -563,7 +555,7 @@ final class Outliner {
         }
         int pieceIndex = sig.functionCount();
         site.add(Instruction.of(Opcode.CALL, pieceIndex));
-        int exitLocal = needCode ? exitScratch() : -1;
+        int exitLocal = needCode ? exitScratch(written) : -1;
         if (needCode) {
             site.add(Instruction.of(Opcode.LOCAL_SET, exitLocal));
         }
@@ -571,7 +563,7 @@ final class Outliner {
         for (int w = writtenArray.length - 1; w >= 0; w--) {
             site.add(Instruction.of(Opcode.LOCAL_SET, writtenArray[w]));
         }
-        int[] rs = returns ? resultScratch() : null;
+        int[] rs = returns ? resultScratch(written) : null;
         if (returns) {
             for (int r = results.length - 1; r >= 0; r--) {
                 site.add(Instruction.of(Opcode.LOCAL_SET, rs[r]));
@@ -610,7 +602,7 @@ final class Outliner {
             }
         }
         int siteCost = estimate(site, 0) + JvmCost.PER_MULTI_RESULT * Math.max(0, pieceType.results().length - 1);
-        if (c.cost - siteCost < MIN_GAIN) {
+        if (c.cost - siteCost < minGain) {
             return false;
         }
 
@@ -738,15 +730,20 @@ final class Outliner {
         return sig.typeIndex(new FuncType(new long[0], results));
     }
 
-    private int exitScratch() {
-        if (exitScratch < 0) {
+    /**
+     * The local for a call site's exit number: never one the piece returns, or the write back
+     * of that local (a call site's scratch the run set before its dispatch) would overwrite it.
+     */
+    private int exitScratch(java.util.Set<Integer> written) {
+        if (exitScratch < 0 || written.contains(exitScratch)) {
             exitScratch = addScratch(FuncType.I32);
         }
         return exitScratch;
     }
 
-    private int[] resultScratch() {
-        if (resultScratch == null) {
+    /** The locals for a call site's results; never ones the piece returns, as {@link #exitScratch}. */
+    private int[] resultScratch(java.util.Set<Integer> written) {
+        if (resultScratch == null || Arrays.stream(resultScratch).anyMatch(written::contains)) {
             long[] results = self.results();
             resultScratch = new int[results.length];
             for (int r = 0; r < results.length; r++) {
@@ -758,9 +755,7 @@ final class Outliner {
 
     private int addScratch(long type) {
         localTypes.add(type);
-        int index = localTypes.size() - 1;
-        scratch.set(index);
-        return index;
+        return localTypes.size() - 1;
     }
 
     /** Local declarations for {@code types}: one per run of equal types. */
