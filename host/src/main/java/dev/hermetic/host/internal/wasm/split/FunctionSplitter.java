@@ -30,10 +30,12 @@ import java.util.Map;
 public final class FunctionSplitter {
 
     /**
-     * The default estimate above which a function is split, in JVM bytecode bytes: with the
-     * estimate's error of about 10%, under HotSpot's {@code HugeMethodLimit} of 8,000.
+     * The default estimate above which a function is split, in JVM bytecode bytes. The estimate
+     * runs high: on the bundled engines' large functions the real method was 0.77 to 0.91 of it,
+     * so a function left at this estimate compiles to at most about 7,300 bytes, under HotSpot's
+     * {@code HugeMethodLimit} of 8,000, and one that would compile anyway is not split.
      */
-    public static final int DEFAULT_LIMIT = 6_000;
+    public static final int DEFAULT_LIMIT = 8_000;
 
     /** The default estimate a piece may reach: pieces are never split again. */
     public static final int DEFAULT_PIECE_LIMIT = 4_000;

@@ -168,12 +168,7 @@ final class RandomProgram {
                 op(Opcode.END);
             }
             case 12 -> { // a block with a result, branched to with a value
-                op(Opcode.BLOCK, I32, 0);
-                labels.add(1);
-                statements(depth + 1);
-                expr32(depth + 1);
-                labels.remove(labels.size() - 1);
-                op(Opcode.END);
+                valueBlock(depth);
                 op(Opcode.LOCAL_SET, i32Local());
             }
             case 13 -> { // a switch
@@ -337,15 +332,18 @@ final class RandomProgram {
                 labels.remove(labels.size() - 1);
                 op(Opcode.END);
             }
-            default -> { // a block with statements and a result
-                op(Opcode.BLOCK, I32, 0);
-                labels.add(1);
-                statements(depth + 1);
-                expr32(depth + 1);
-                labels.remove(labels.size() - 1);
-                op(Opcode.END);
-            }
+            default -> valueBlock(depth);
         }
+    }
+
+    /** A block of statements that ends with an i32, its result; branches to it carry one. */
+    private void valueBlock(int depth) {
+        op(Opcode.BLOCK, I32, 0);
+        labels.add(1);
+        statements(depth + 1);
+        expr32(depth + 1);
+        labels.remove(labels.size() - 1);
+        op(Opcode.END);
     }
 
     private void expr64(int depth) {
