@@ -31,7 +31,12 @@ import java.util.TreeSet;
  */
 final class Outliner {
 
-    /** Parameters of a piece, in JVM slots: below Chicory's 253, so arguments stay unboxed. */
+    /**
+     * Parameters of a piece, in JVM slots: below Chicory's 253, so arguments stay unboxed. C2
+     * refuses some methods that call pieces with many parameters ("unsupported calling
+     * sequence"; C1 then compiles them), but at 60 classifier's largest function can no longer
+     * be split under 8,000 bytes, which leaves it to the interpreter: the worse of the two.
+     */
     static final int MAX_PARAM_SLOTS = 200;
 
     /** Results of a piece; each is unboxed from one {@code long[]}. */
