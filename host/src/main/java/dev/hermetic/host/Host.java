@@ -23,6 +23,7 @@ import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.host.internal.wasm.ModuleGate;
 import dev.hermetic.host.internal.wasm.RuntimeSupport;
 import dev.hermetic.host.internal.wasm.code.CodeDecoder;
+import dev.hermetic.host.internal.wasm.split.FunctionSplitter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
@@ -63,8 +64,15 @@ public final class Host implements AutoCloseable {
      */
     static final String REWRITES = "without-start/1";
 
+    /** What this host's loads do to a module before compiling it: the code cache's key names it. */
+    private String rewrites() {
+        return functionSplitting && mode == ExecutionMode.COMPILED ? REWRITES + "+split/" + FunctionSplitter.VERSION : REWRITES;
+    }
+
     /** How every engine of this host runs. */
     private final ExecutionMode mode;
+    /** Whether compiled engines have functions too large for the JIT split at load. */
+    private final boolean functionSplitting;
     /** The import table every engine of this host is checked against and given. */
     private final Vdso vdso;
     /** The hooks processes may be granted; empty unless {@link Builder#withHooks} gave some. */
@@ -101,6 +109,7 @@ public final class Host implements AutoCloseable {
 
     private Host(Builder b) {
         this.mode = b.mode;
+        this.functionSplitting = b.functionSplitting;
         this.vdso = b.vdso;
         this.hooks = b.hooks;
         this.hookFailureListener = b.hookFailureListener;
@@ -216,11 +225,17 @@ public final class Host implements AutoCloseable {
             return cached;
         }
         metrics.engineCache(false);
-        CodeCompiler.Stored stored = CodeCompiler.find(mode == ExecutionMode.COMPILED ? codeStore : null, sha256, REWRITES);
+        CodeCompiler.Stored stored = CodeCompiler.find(mode == ExecutionMode.COMPILED ? codeStore : null, sha256, rewrites());
         WasmModule module = parse(gate(wasm), !stored.authentic());
         EngineInfo info = check(module);
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
+        }
+        Split split = split(wasm, !stored.authentic());
+        info = info.withSplit(split.report());
+        metrics.functionsSplit(name != null ? name : "engine-" + sha256.substring(0, 12), split.report());
+        if (split.module() != null) {
+            module = split.module();
         }
         WasmModule instanceModule;
         Function<Instance, Machine> machines;
@@ -266,7 +281,7 @@ public final class Host implements AutoCloseable {
      */
     public EngineInfo inspect(byte[] wasm) {
         checkSize(wasm);
-        return check(parse(gate(wasm), true));
+        return check(parse(gate(wasm), true)).withSplit(split(wasm, true).report());
     }
 
     private void checkSize(byte[] wasm) {
@@ -288,6 +303,41 @@ public final class Host implements AutoCloseable {
             throw new EngineRefusedException(refusals);
         }
         return wasm;
+    }
+
+    /**
+     * What splitting did to a module.
+     *
+     * @param module the split module, parsed and validated; null when nothing was split
+     * @param report what was split
+     */
+    private record Split(WasmModule module, SplitReport report) {}
+
+    /**
+     * {@code wasm} (valid) with the functions too large for the JVM's JIT split, when this host
+     * compiles and splits. A splitter failure leaves the module as it is, said in the report.
+     */
+    private Split split(byte[] wasm, boolean validate) {
+        if (!functionSplitting || mode != ExecutionMode.COMPILED) {
+            return new Split(null, SplitReport.NONE);
+        }
+        FunctionSplitter.Result r;
+        WasmModule module = null;
+        try {
+            r = FunctionSplitter.split(wasm);
+            if (r.wasm() != wasm) {
+                module = parse(r.wasm(), validate);
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            System.getLogger(Host.class.getName()).log(System.Logger.Level.WARNING,
+                    "splitting the module's large functions failed; it runs unsplit", e);
+            return new Split(null, new SplitReport(List.of(), "splitting failed: " + e));
+        }
+        List<SplitReport.Split> functions = r.splits().stream()
+                .map(s -> new SplitReport.Split(s.function(), s.name(), s.estimateBefore(), s.estimateAfter(), s.pieces(),
+                        s.problem()))
+                .toList();
+        return new Split(module, new SplitReport(functions, r.problem()));
     }
 
     /** Chicory parses lazily: an index out of range shows only when the checker follows it. */
@@ -407,6 +457,7 @@ public final class Host implements AutoCloseable {
 
         private MeterRegistry registry;
         private ExecutionMode mode = ExecutionMode.COMPILED;
+        private boolean functionSplitting = true;
         private Vdso vdso = Vdso.EXIT_ONLY;
         private HookTable hooks = HookTable.builder().build();
         private HookFailureListener hookFailureListener = HookFailureListener.logging();
@@ -435,6 +486,17 @@ public final class Host implements AutoCloseable {
 
         public Builder withExecutionMode(ExecutionMode mode) {
             this.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /**
+         * Whether to split, at load, the functions whose compiled JVM methods would be too large
+         * for HotSpot's JIT (see {@link SplitReport}); on by default, used only in
+         * {@link ExecutionMode#COMPILED}. Off, such functions run in the JVM's bytecode
+         * interpreter unless the JVM runs with {@code -XX:-DontCompileHugeMethods}.
+         */
+        public Builder withFunctionSplitting(boolean split) {
+            this.functionSplitting = split;
             return this;
         }
 

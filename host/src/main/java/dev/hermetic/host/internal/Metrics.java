@@ -119,6 +119,25 @@ public final class Metrics {
                 .register(registry);
     }
 
+    /** What loading an engine split: counted once per load. */
+    public void functionsSplit(String engine, dev.hermetic.host.SplitReport report) {
+        Counter.builder("hermetic.engine.functions.split")
+                .description("Functions split at load because their JVM methods were too large for the JIT")
+                .tag("engine", engine)
+                .register(registry)
+                .increment(report.functionsSplit());
+        Counter.builder("hermetic.engine.split.pieces")
+                .description("New functions made by splitting functions too large for the JIT")
+                .tag("engine", engine)
+                .register(registry)
+                .increment(report.piecesMade());
+        Counter.builder("hermetic.engine.functions.too.large")
+                .description("Functions left too large for the JIT after splitting: they run in the JVM's interpreter")
+                .tag("engine", engine)
+                .register(registry)
+                .increment(report.functionsLeftTooLarge());
+    }
+
     public void engineCache(boolean hit) {
         record(() -> {
             Counter.builder("hermetic.engine.cache").tag("result", hit ? "hit" : "miss").register(registry).increment();

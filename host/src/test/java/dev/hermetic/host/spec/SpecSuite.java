@@ -36,6 +36,20 @@ final class SpecSuite {
         return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
     }
 
+    /**
+     * More scripts to run where a test wants them (the control-flow scripts of the same suite,
+     * say): every {@code .wast} in the folder {@code -Dhermetic.spec.extra} names; none without it.
+     */
+    static List<Path> extraScripts() throws IOException {
+        String dir = System.getProperty("hermetic.spec.extra");
+        if (dir == null) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(Paths.get(dir))) {
+            return files.filter(f -> f.toString().endsWith(".wast")).sorted().collect(Collectors.toList());
+        }
+    }
+
     /** Why the suite cannot run on this machine, or empty when it can. */
     static Optional<String> unavailableReason() {
         if (suiteDir().isEmpty()) {
@@ -53,7 +67,12 @@ final class SpecSuite {
 
     /** Converts one script (cached) and returns the folder holding its JSON and modules. */
     static WastScript load(String name) throws IOException, InterruptedException {
-        Path wast = suiteDir().orElseThrow().resolve(name + ".wast");
+        return load(suiteDir().orElseThrow().resolve(name + ".wast"));
+    }
+
+    /** Converts the script {@code wast} (cached) and returns the folder holding its JSON and modules. */
+    static WastScript load(Path wast) throws IOException, InterruptedException {
+        String name = wast.getFileName().toString().replaceFirst("\\.wast$", "");
         if (!Files.isRegularFile(wast)) {
             throw new IOException("spec script missing: " + wast);
         }

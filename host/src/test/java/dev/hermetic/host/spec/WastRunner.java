@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs one spec script through Chicory with a chosen {@link Memory} implementation and
@@ -44,7 +45,7 @@ final class WastRunner {
     }
 
     /** What a run found. {@code skipped} counts text-format checks, which test wabt's parser. */
-    record Report(int passed, int skipped, List<String> failures) {}
+    record Report(int passed, int skipped, List<String> failures, int rewritten) {}
 
     /**
      * Validation rules of the suite's commit that later proposals, which Chicory implements,
@@ -61,6 +62,10 @@ final class WastRunner {
     private final WastScript script;
     private final Function<MemoryLimits, Memory> memoryFactory;
     private final Mode mode;
+    /** Applied to the bytes of every module the script instantiates as valid; identity by default. */
+    private final UnaryOperator<byte[]> rewrite;
+    /** How many modules {@link #rewrite} changed. */
+    private int rewritten;
 
     private final Store store = new Store();
     private final Map<String, Instance> named = new HashMap<>();
@@ -70,9 +75,15 @@ final class WastRunner {
     private int skipped;
 
     WastRunner(WastScript script, Function<MemoryLimits, Memory> memoryFactory, Mode mode) {
+        this(script, memoryFactory, mode, UnaryOperator.identity());
+    }
+
+    /** A runner that rewrites each valid module's bytes (say, splits its functions) before instantiating it. */
+    WastRunner(WastScript script, Function<MemoryLimits, Memory> memoryFactory, Mode mode, UnaryOperator<byte[]> rewrite) {
         this.script = script;
         this.memoryFactory = memoryFactory;
         this.mode = mode;
+        this.rewrite = rewrite;
         store.addImportValues(spectest(memoryFactory));
     }
 
@@ -84,13 +95,13 @@ final class WastRunner {
                 failures.add(c.where(script.name()) + " " + c.type() + ": " + e);
             }
         }
-        return new Report(passed, skipped, List.copyOf(failures));
+        return new Report(passed, skipped, List.copyOf(failures), rewritten);
     }
 
     private void execute(Command c) {
         switch (c.type()) {
             case "module":
-                current = instantiate(c.filename());
+                current = instantiate(c.filename(), rewrite);
                 if (c.name() != null) {
                     named.put(c.name(), current);
                 }
@@ -135,7 +146,21 @@ final class WastRunner {
     }
 
     private Instance instantiate(String filename) {
-        WasmModule module = Parser.parse(script.dir().resolve(filename));
+        return instantiate(filename, UnaryOperator.identity());
+    }
+
+    private Instance instantiate(String filename, UnaryOperator<byte[]> rewrite) {
+        byte[] original;
+        try {
+            original = java.nio.file.Files.readAllBytes(script.dir().resolve(filename));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        byte[] bytes = rewrite.apply(original);
+        if (bytes != original) {
+            rewritten++;
+        }
+        WasmModule module = Parser.parse(bytes);
         Instance.Builder builder =
                 Instance.builder(module)
                         .withImportValues(store.toImportValues())
