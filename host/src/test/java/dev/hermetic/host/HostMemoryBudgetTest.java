@@ -41,13 +41,30 @@ class HostMemoryBudgetTest {
         }
     }
 
+    @Test
+    void clonesDrawFromTheSameBudget() {
+        try (Host host = Host.builder().withMemoryBudget(96L << 20).build()) {
+            Snapshot zygote = host.load(Fixtures.engine("hostile-memory-bomb")).snapshot();
+            runBombs(host, 8, zygote);
+            assertThat(host.memoryBudget().committedBytes()).isZero();
+        }
+    }
+
     private static void runBombs(Host host, int bombs) {
+        runBombs(host, bombs, null);
+    }
+
+    /** Runs {@code bombs} at once, fresh, or clones of {@code zygote} (closed once they started) when it is not null. */
+    private static void runBombs(Host host, int bombs, Snapshot zygote) {
         // Long deadlines: every bomb must end by its memory, not by the clock.
         Limits limits = host.defaultLimits().toBuilder().withDeadline(Duration.ofMinutes(2)).build();
         Engine bomb = host.load(Fixtures.engine("hostile-memory-bomb"));
         List<EngineProcess> running = new ArrayList<>();
         for (int i = 0; i < bombs; i++) {
-            running.add(bomb.newProcess(limits).start());
+            running.add((zygote == null ? bomb.newProcess(limits) : zygote.spawn(limits)).start());
+        }
+        if (zygote != null) {
+            zygote.close();
         }
         long budget = host.memoryBudget().limitBytes();
         int overBudget = 0;

@@ -5,7 +5,9 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.hermetic.host.Limits;
 import dev.hermetic.host.Span;
 import dev.hermetic.vmo.MemoryBudget;
+import dev.hermetic.vmo.Status;
 import dev.hermetic.vmo.Vmo;
+import dev.hermetic.vmo.ZxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +114,11 @@ final class VmoProcessMemory implements ProcessMemory {
         partialPages.add(new PartialPage(page, from, length, span, vmoOffset));
         byte[] bytes = new byte[length];
         span.vmo().read(bytes, vmoOffset);
-        page.write(bytes, from);
+        try {
+            page.write(bytes, from);
+        } catch (ZxException e) {
+            throw overBudget(e, "no room in the budget for a span's partial page");
+        }
         memory.mapOver(address, page, 0, Span.PAGE_SIZE, span.writable());
     }
 
@@ -123,7 +129,16 @@ final class VmoProcessMemory implements ProcessMemory {
 
     @Override
     public MemorySnapshot snapshot(MemoryBudget budget) {
-        return memory.snapshot(budget);
+        try {
+            return memory.snapshot(budget);
+        } catch (ZxException e) {
+            throw overBudget(e, "the snapshot's pages do not fit in the host's memory budget");
+        }
+    }
+
+    /** A budget refusal as the process's memory limit; any other status as it is. */
+    private static RuntimeException overBudget(ZxException e, String what) {
+        return e.status() == Status.NO_MEMORY ? new MemoryLimitExceeded(what + ": " + e.getMessage()) : e;
     }
 
     @Override
