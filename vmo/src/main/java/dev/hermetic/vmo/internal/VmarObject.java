@@ -10,7 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The kernel object a VMAR handle names: an address range holding mappings and sub-VMARs. */
+/**
+ * The kernel object a VMAR handle names: an address range holding mappings and sub-VMARs.
+ *
+ * <p>Locking: the root's monitor ({@link #lock()}), one per address space, guards the whole
+ * tree below it: {@link #children} and {@link #destroyed} of every region. It is the first
+ * lock an operation takes; a mapped VMO's store lock comes after it, one at a time. The list
+ * of translation caches has its own monitor, taken last, by whoever invalidates.
+ */
 public final class VmarObject implements Region {
     /** Largest root VMAR: 4 GiB, the address space of 32-bit Wasm. */
     public static final long MAX_ROOT_SIZE = 1L << 32;
@@ -36,7 +43,10 @@ public final class VmarObject implements Region {
     private final TreeMap<Long, Region> children = new TreeMap<>();
     /** True once destroyed: then it has no children and every operation is BAD_STATE. */
     boolean destroyed;
-    /** Translation caches over this address space (root only); weak so an unused view can be collected. */
+    /**
+     * Translation caches over this address space (root only); weak so an unused view can be
+     * collected. Guarded by its own monitor: page stores invalidate without this tree's lock.
+     */
     private final List<WeakReference<TranslationCache>> views = new ArrayList<>();
 
     private VmarObject(long base, long size, int flags, VmarObject parent) {
@@ -70,6 +80,11 @@ public final class VmarObject implements Region {
         return root;
     }
 
+    /** The lock of this address space: its root's monitor. */
+    public Object lock() {
+        return root;
+    }
+
     public void checkAlive() {
         if (destroyed) {
             throw new ZxException(Status.BAD_STATE, "the VMAR was destroyed");
@@ -77,10 +92,18 @@ public final class VmarObject implements Region {
     }
 
     public void register(TranslationCache view) {
-        root.views.add(new WeakReference<>(view));
+        synchronized (root.views) {
+            root.views.add(new WeakReference<>(view));
+        }
     }
 
     void invalidateViews(long from, long to) {
+        synchronized (root.views) {
+            invalidateViewsLocked(from, to);
+        }
+    }
+
+    private void invalidateViewsLocked(long from, long to) {
         for (Iterator<WeakReference<TranslationCache>> it = root.views.iterator(); it.hasNext(); ) {
             TranslationCache view = it.next().get();
             if (view == null) {
@@ -190,8 +213,13 @@ public final class VmarObject implements Region {
         }
         Mapping m = new Mapping(at, len, vmo, vmoOffset, perms, maxPerms,
                 options & (VmOptions.ALLOW_FAULTS | VmOptions.CANNOT_CREATE_VMO_CHILD), this);
+        synchronized (vmo.lock()) {
+            if (!vmo.alive) {
+                throw new ZxException(Status.BAD_HANDLE, "the VMO was closed");
+            }
+            vmo.mappings.add(m);
+        }
         children.put(at, m);
-        vmo.mappings.add(m);
         invalidateViews(at, at + len);
         return at;
     }
@@ -257,9 +285,11 @@ public final class VmarObject implements Region {
         children.remove(old.base);
         for (Mapping p : pieces) {
             children.put(p.base, p);
-            old.vmo.mappings.add(p);
         }
-        old.vmo.mappingRemoved(old);
+        synchronized (old.vmo.lock()) {
+            old.vmo.mappings.addAll(pieces);
+            old.vmo.mappingRemoved(old);
+        }
     }
 
     /** WRITE without READ is INVALID_ARGS for map and protect ({@code vmar_map.md}, {@code vmar_protect.md}). */
@@ -338,7 +368,9 @@ public final class VmarObject implements Region {
             } else {
                 Mapping m = (Mapping) region;
                 children.remove(m.base);
-                m.vmo.mappingRemoved(m);
+                synchronized (m.vmo.lock()) {
+                    m.vmo.mappingRemoved(m);
+                }
             }
         }
         children.clear();
@@ -389,7 +421,9 @@ public final class VmarObject implements Region {
         if ((m.flags & VmOptions.CANNOT_CREATE_VMO_CHILD) != 0) {
             throw new ZxException(Status.ACCESS_DENIED, "the mapping forbids creating VMO children");
         }
-        return m.vmo.createChild(options, m.vmoOffset + (addr - m.base), len, account);
+        synchronized (m.vmo.lock()) {
+            return m.vmo.createChild(options, m.vmoOffset + (addr - m.base), len, account);
+        }
     }
 
     /**
@@ -404,9 +438,11 @@ public final class VmarObject implements Region {
             } else {
                 Mapping m = (Mapping) region;
                 Attribution attr = new Attribution();
-                long first = m.vmo.storeOffset + (m.vmoOffset >> Page.SHIFT);
-                long vmoPages = Math.max(0, (m.vmo.size - m.vmoOffset) >> Page.SHIFT);
-                m.vmo.store.attribute(first, first + Math.min(m.size >> Page.SHIFT, vmoPages), attr);
+                synchronized (m.vmo.lock()) {
+                    long first = m.vmo.storeOffset + (m.vmoOffset >> Page.SHIFT);
+                    long vmoPages = Math.max(0, (m.vmo.size - m.vmoOffset) >> Page.SHIFT);
+                    m.vmo.store.attribute(first, first + Math.min(m.size >> Page.SHIFT, vmoPages), attr);
+                }
                 out.add(MapEntry.mapping(m.vmo.name, m.base, m.size, depth + 1, m.perms, m.vmo.koid, m.vmoOffset,
                         attr.committedBytes() >> Page.SHIFT));
             }
