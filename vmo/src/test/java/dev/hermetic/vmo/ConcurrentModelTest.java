@@ -188,6 +188,91 @@ class ConcurrentModelTest {
         assertThat(host.committedBytes()).as("seed %d", seed).isZero();
     }
 
+    /**
+     * The spawn- and fault-heavy interleaving: every thread spawns clones of one snapshot as
+     * fast as it can, reads some pages, writes every page in a random order (each write is the
+     * first to that page in that clone, so every clone stops seeing every frozen page while the
+     * others still do) and closes the clone. Every clone reads the snapshot's bytes and its own
+     * writes; each closed clone's budget is 0; at the end the host holds the snapshot's pages
+     * alone, all private to it again.
+     */
+    @Test
+    void spawnsAndFirstWritesOfOneSnapshotFromEveryThread() throws Exception {
+        byte[] bytes = new byte[SIZE];
+        new Random(seed).nextBytes(bytes);
+        Zygote z = zygote(bytes, PAGES);
+        int rounds = Integer.getInteger("vmo.concurrent.rounds", 1_500);
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Random random = new Random(seed * 31 + t);
+            futures.add(threads.submit(() -> {
+                start.await();
+                for (int round = 0; round < rounds; round++) {
+                    MemoryBudget budget = host.child(1L << 30);
+                    Vmo vmo = round % 2 == 0
+                            ? z.space.createVmoChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, SIZE, budget)
+                            : z.vmo.createChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, SIZE, budget);
+                    Vmar space = Vmar.createRoot(SIZE);
+                    space.map(Vmar.PERM_READ | Vmar.PERM_WRITE | Vmar.SPECIFIC, 0, vmo, 0, SIZE);
+                    VmarView view = space.view();
+                    byte[] expected = bytes.clone();
+                    List<Integer> order = new ArrayList<>();
+                    for (int p = 0; p < PAGES; p++) {
+                        order.add(p);
+                    }
+                    java.util.Collections.shuffle(order, random);
+                    for (int p : order) {
+                        int addr = p * PAGE + (random.nextInt(PAGE - 8) & ~7);
+                        assertThat(view.readLong(addr)).isEqualTo(longAt(expected, addr));
+                        long value = random.nextLong();
+                        view.writeLong(addr, value);
+                        for (int i = 0; i < 8; i++) {
+                            expected[addr + i] = (byte) (value >>> (8 * i));
+                        }
+                    }
+                    assertThat(view.copyOnWriteFaults()).isEqualTo(PAGES);
+                    assertThat(budget.committedBytes()).isEqualTo((long) SIZE);
+                    byte[] seen = new byte[SIZE];
+                    view.read(0, seen, 0, SIZE);
+                    assertThat(seen).isEqualTo(expected);
+                    space.destroy();
+                    vmo.close();
+                    assertThat(budget.committedBytes()).isZero();
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> f : futures) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("seed " + seed, e.getCause());
+        } finally {
+            threads.shutdownNow();
+        }
+        byte[] seen = new byte[SIZE];
+        z.vmo.read(seen, 0);
+        assertThat(seen).isEqualTo(bytes);
+        VmoInfo info = z.vmo.info();
+        assertThat(info.committedBytes()).isEqualTo(SIZE);
+        assertThat(info.privateBytes()).isEqualTo(SIZE);
+        assertThat(host.committedBytes()).isEqualTo(SIZE);
+        z.space.destroy();
+        z.vmo.close();
+        assertThat(host.committedBytes()).isZero();
+    }
+
+    private static long longAt(byte[] bytes, int addr) {
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value |= (bytes[addr + i] & 0xFFL) << (8 * i);
+        }
+        return value;
+    }
+
     private Zygote zygote(byte[] bytes, long committedPages) {
         Vmo vmo = Vmo.builder(SIZE).withBudget(host.child(1L << 30)).build();
         for (int p = 0; p < PAGES; p++) {
@@ -236,11 +321,7 @@ class ConcurrentModelTest {
             } else if (kind < 85) {
                 Clone c = clones.get(random.nextInt(clones.size()));
                 int addr = random.nextInt(SIZE - 8);
-                long expected = 0;
-                for (int i = 0; i < 8; i++) {
-                    expected |= (c.expected[addr + i] & 0xFFL) << (8 * i);
-                }
-                assertThat(c.view.readLong(addr)).isEqualTo(expected);
+                assertThat(c.view.readLong(addr)).isEqualTo(longAt(c.expected, addr));
             } else if (kind < 92) {
                 long bytes = 1 + random.nextInt(4096);
                 try {
