@@ -59,7 +59,7 @@ public class VmarView {
     private byte[][] writePages = new byte[0][];
     /**
      * Write faults this view resolved by committing a page: a copy of a shared page or a fresh
-     * zero page. Only grows; counted under the kernel lock, read by the view's own thread or
+     * zero page. Only grows; counted under the address space's lock, read by the view's own thread or
      * after it stopped.
      */
     private long copyOnWriteFaults;

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * spawns a clone of one shared snapshot (an RFC-0013 child of the zygote's address space, a
  * fresh address space mapping it, a view), reads {@code READS} pages (read faults on frozen
  * pages), writes {@code WRITES} pages (copy-on-write faults), and closes it. Prints one row per
- * thread count: spawns per second summed over the threads and the faults they took.
+ * thread count: spawns per second summed over the threads, the faults they took, and the CPU
+ * time the workers spent per spawn (less sensitive than throughput to other load on the
+ * machine; a contended lock shows as spinning and parking there).
  *
  * <p>Only the public API is used, so the same class runs against another build of the module
  * put first on the class path (how the README's before/after table was made):
@@ -41,21 +43,23 @@ public final class SpawnScalingBench {
         }
         Vmar zygote = Vmar.createRoot(PAGES * PAGE);
         zygote.map(Vmar.PERM_READ | Vmar.SPECIFIC, 0, snapshot, 0, PAGES * PAGE);
-        run(zygote, host, 1, seconds / 2); // warm-up
-        System.out.printf("%-12s %8s %14s %14s%n", "build", "threads", "spawns/s", "faults/s");
+        run(zygote, host, 4, seconds); // warm-up: compile every path
+        System.out.printf("%-12s %8s %14s %14s %16s%n", "build", "threads", "spawns/s", "faults/s", "CPU us/spawn");
         for (int threads : THREADS) {
-            double spawns = run(zygote, host, threads, seconds);
-            System.out.printf("%-12s %8d %,14.0f %,14.0f%n", label, threads, spawns, spawns * (READS + WRITES));
+            double[] r = run(zygote, host, threads, seconds);
+            System.out.printf("%-12s %8d %,14.0f %,14.0f %16.1f%n", label, threads, r[0], r[0] * (READS + WRITES), r[1]);
         }
     }
 
-    /** Spawns per second from {@code threads} threads over {@code seconds}. */
-    private static double run(Vmar zygote, MemoryBudget host, int threads, double seconds) throws Exception {
+    /** {spawns per second, worker CPU microseconds per spawn} from {@code threads} threads over {@code seconds}. */
+    private static double[] run(Vmar zygote, MemoryBudget host, int threads, double seconds) throws Exception {
         LongAdder spawns = new LongAdder();
         AtomicBoolean stop = new AtomicBoolean();
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         List<Thread> workers = new ArrayList<>();
         long[] sink = new long[threads];
+        LongAdder cpuNanos = new LongAdder();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread worker = new Thread(() -> {
@@ -65,6 +69,7 @@ public final class SpawnScalingBench {
                     throw new IllegalStateException(e);
                 }
                 long sum = 0;
+                long cpuStart = mx.getCurrentThreadCpuTime();
                 while (!stop.get()) {
                     MemoryBudget budget = host.child(1L << 30);
                     Vmo clone = zygote.createVmoChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, PAGES * PAGE, budget);
@@ -81,6 +86,7 @@ public final class SpawnScalingBench {
                     clone.close();
                     spawns.increment();
                 }
+                cpuNanos.add(mx.getCurrentThreadCpuTime() - cpuStart);
                 sink[id] = sum;
             });
             workers.add(worker);
@@ -97,6 +103,6 @@ public final class SpawnScalingBench {
         if (host.committedBytes() != PAGES * PAGE) {
             throw new IllegalStateException("leaked: " + host.committedBytes());
         }
-        return spawns.sum() / elapsed;
+        return new double[] {spawns.sum() / elapsed, cpuNanos.sum() / 1e3 / Math.max(1, spawns.sum())};
     }
 }
