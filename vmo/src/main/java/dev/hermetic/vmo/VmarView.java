@@ -352,12 +352,15 @@ public class VmarView {
         }
         long end = (long) addr + len;
         for (long a = addr; a < end; a = (a & ~(long) MASK) + SIZE) {
-            resolve(a, write);
+            Mapping m = mappingAt(a);
+            synchronized (m.pageLock()) {
+                checkAccess(m, a, write);
+            }
         }
     }
 
-    /** The mapping that allows the access at {@code addr}, or the fault. */
-    private Mapping resolve(long addr, boolean write) {
+    /** The mapping at {@code addr}, or the NOT_MAPPED fault; under the address space's lock. */
+    private Mapping mappingAt(long addr) {
         if (addr < 0 || addr >= ((long) MAX_PAGES << SHIFT)) {
             throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
         }
@@ -365,10 +368,13 @@ public class VmarView {
         if (m == null) {
             throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
         }
-        synchronized (m.pageLock()) {
-            if (!m.backed(addr)) {
-                throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
-            }
+        return m;
+    }
+
+    /** Throws the fault of the access at {@code addr} through {@code m}, if any; under {@code m.pageLock()}. */
+    private static void checkAccess(Mapping m, long addr, boolean write) {
+        if (!m.backed(addr)) {
+            throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
         }
         if (write && (m.perms() & Vmar.PERM_WRITE) == 0) {
             throw new PageFaultException(PageFaultException.Kind.NOT_WRITABLE, addr);
@@ -376,7 +382,6 @@ public class VmarView {
         if (!write && (m.perms() & Vmar.PERM_READ) == 0) {
             throw new PageFaultException(PageFaultException.Kind.NOT_READABLE, addr);
         }
-        return m;
     }
 
     /** The array for page {@code p}: the cached entry, or a fault that fills it. */
@@ -387,10 +392,11 @@ public class VmarView {
         }
         synchronized (root.lock()) {
             long addr = (long) p << SHIFT;
-            Mapping m = resolve(addr, write);
+            Mapping m = mappingAt(addr);
             // The store's lock keeps the page's sharing as found until the entry is filled:
             // whatever changes it invalidates under that lock.
             synchronized (m.pageLock()) {
+                checkAccess(m, addr, write);
                 if (write && !m.exclusivePage(addr)) {
                     copyOnWriteFaults++;
                 }

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>an address space's lock (its root {@code VmarObject}'s monitor);
  *   <li>a {@code PageStore}'s monitor, then those of its VMOs' ancestors' stores, child first;
  *   <li>a {@code FrozenPages}' monitor;
- *   <li>a {@code Page}'s monitor, or an address space's list of translation caches and then
- *       one cache's own lock.
+ *   <li>a {@code Page}'s monitor, or one translation cache's own lock (the address space's
+ *       list of caches is copy-on-write).
  * </ol>
  * Page share counts and budget accounts are atomic and need no lock.
  */

@@ -5,10 +5,10 @@ import dev.hermetic.vmo.Status;
 import dev.hermetic.vmo.ZxException;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The kernel object a VMAR handle names: an address range holding mappings and sub-VMARs.
@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * <p>Locking: the root's monitor ({@link #lock()}), one per address space, guards the whole
  * tree below it: {@link #children} and {@link #destroyed} of every region. It is the first
  * lock an operation takes; a mapped VMO's store lock comes after it, one at a time. The list
- * of translation caches has its own monitor, taken last, by whoever invalidates.
+ * of translation caches is copy-on-write and needs no lock.
  */
 public final class VmarObject implements Region {
     /** Largest root VMAR: 4 GiB, the address space of 32-bit Wasm. */
@@ -45,9 +45,10 @@ public final class VmarObject implements Region {
     boolean destroyed;
     /**
      * Translation caches over this address space (root only); weak so an unused view can be
-     * collected. Guarded by its own monitor: page stores invalidate without this tree's lock.
+     * collected. Copy-on-write, so invalidation (by page stores, without this tree's lock)
+     * iterates it with no lock; views are registered rarely.
      */
-    private final List<WeakReference<TranslationCache>> views = new ArrayList<>();
+    private final List<WeakReference<TranslationCache>> views = new CopyOnWriteArrayList<>();
 
     private VmarObject(long base, long size, int flags, VmarObject parent) {
         this.koid = Kernel.newKoid();
@@ -92,25 +93,21 @@ public final class VmarObject implements Region {
     }
 
     public void register(TranslationCache view) {
-        synchronized (root.views) {
-            root.views.add(new WeakReference<>(view));
-        }
+        root.views.add(new WeakReference<>(view));
     }
 
     void invalidateViews(long from, long to) {
-        synchronized (root.views) {
-            invalidateViewsLocked(from, to);
-        }
-    }
-
-    private void invalidateViewsLocked(long from, long to) {
-        for (Iterator<WeakReference<TranslationCache>> it = root.views.iterator(); it.hasNext(); ) {
-            TranslationCache view = it.next().get();
+        boolean collected = false;
+        for (WeakReference<TranslationCache> ref : root.views) {
+            TranslationCache view = ref.get();
             if (view == null) {
-                it.remove();
+                collected = true;
             } else {
                 view.invalidate(from, to);
             }
+        }
+        if (collected) {
+            root.views.removeIf(ref -> ref.get() == null);
         }
     }
 

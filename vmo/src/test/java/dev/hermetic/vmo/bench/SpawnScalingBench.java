@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * fresh address space mapping it, a view), reads {@code READS} pages (read faults on frozen
  * pages), writes {@code WRITES} pages (copy-on-write faults), and closes it. Prints one row per
  * thread count: spawns per second summed over the threads, the faults they took, and the CPU
- * time the workers spent per spawn (less sensitive than throughput to other load on the
+ * time the process spent per spawn (less sensitive than throughput to other load on the
  * machine; a contended lock shows as spinning and parking there).
  *
  * <p>Only the public API is used, so the same class runs against another build of the module
@@ -58,8 +58,7 @@ public final class SpawnScalingBench {
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         List<Thread> workers = new ArrayList<>();
         long[] sink = new long[threads];
-        LongAdder cpuNanos = new LongAdder();
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread worker = new Thread(() -> {
@@ -69,7 +68,6 @@ public final class SpawnScalingBench {
                     throw new IllegalStateException(e);
                 }
                 long sum = 0;
-                long cpuStart = mx.getCurrentThreadCpuTime();
                 while (!stop.get()) {
                     MemoryBudget budget = host.child(1L << 30);
                     Vmo clone = zygote.createVmoChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, PAGES * PAGE, budget);
@@ -86,7 +84,6 @@ public final class SpawnScalingBench {
                     clone.close();
                     spawns.increment();
                 }
-                cpuNanos.add(mx.getCurrentThreadCpuTime() - cpuStart);
                 sink[id] = sum;
             });
             workers.add(worker);
@@ -94,15 +91,21 @@ public final class SpawnScalingBench {
         }
         start.await();
         long began = System.nanoTime();
+        long cpuBefore = processCpuNanos();
         Thread.sleep((long) (seconds * 1000));
         stop.set(true);
         for (Thread w : workers) {
             w.join();
         }
         double elapsed = (System.nanoTime() - began) / 1e9;
+        long cpu = processCpuNanos() - cpuBefore;
         if (host.committedBytes() != PAGES * PAGE) {
             throw new IllegalStateException("leaked: " + host.committedBytes());
         }
-        return new double[] {spawns.sum() / elapsed, cpuNanos.sum() / 1e3 / Math.max(1, spawns.sum())};
+        return new double[] {spawns.sum() / elapsed, cpu / 1e3 / Math.max(1, spawns.sum())};
+    }
+
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
     }
 }
