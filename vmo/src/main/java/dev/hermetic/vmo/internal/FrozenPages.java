@@ -1,14 +1,20 @@
 package dev.hermetic.vmo.internal;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The pages of a store frozen when it was first cloned whole: Zircon's hidden parent, kept one
  * level deep. The store and each of its whole clones are based on it and see page {@code i}
  * beneath their own slot {@code i} while that slot is empty, so a further whole clone of a
  * store with no own slots is one more base and copies nothing.
  *
- * <p>Locking: this object's monitor guards {@link #bases}, {@link #shadowed} and every write
- * to {@link #pages}; it is taken after the lock of the base store that calls in and before a
- * page's monitor. Reads of {@code pages[i]} take no lock: a base reads index {@code i} only
+ * <p>Locking: index {@code i} belongs to stripe {@code i % STRIPES}; a stripe's lock guards
+ * {@code shadowed[i]} and every write to {@code pages[i]} of its indices, so write faults of
+ * clones on different pages of one snapshot do not contend. {@link #bases} is atomic: it rises
+ * without a lock (a new base comes from a base that sees every page, so no page's viewers can
+ * look lower for it) and falls only under every stripe, together with the leaving base's
+ * shadow counts. Stripes are taken after the lock of the base store that calls in, in index
+ * order when several, and before a page's monitor. Reads of {@code pages[i]} take no lock: a base reads index {@code i} only
  * while its own slot there is empty, and then it counts among the bases that see the page, so
  * the entry cannot change under it (an entry changes only when no base, or only the one
  * taking it over, sees it). That is what makes a read fault on a snapshot page lock-free here.
@@ -19,8 +25,12 @@ final class FrozenPages {
      * the only one still seeing it takes it over on write, and the slot becomes null.
      */
     final Page[] pages;
+    private static final int STRIPES = 16;
+
     /** Live stores based on these pages; at 0 every page is unshared and this is dropped. */
-    private int bases;
+    private final AtomicInteger bases = new AtomicInteger(1);
+    /** The stripe locks; {@code stripes[i % STRIPES]} guards index {@code i}. */
+    private final Object[] stripes = new Object[STRIPES];
     /** Per index: bases whose own slot there is set (a page or a hole), hiding the page beneath. */
     private final int[] shadowed;
 
@@ -31,7 +41,9 @@ final class FrozenPages {
     FrozenPages(Page[] pages) {
         this.pages = pages;
         this.shadowed = new int[pages.length];
-        this.bases = 1;
+        for (int k = 0; k < STRIPES; k++) {
+            stripes[k] = new Object();
+        }
         for (int i = 0; i < pages.length; i++) {
             if (pages[i] != null) {
                 pages[i].addRun(this, i);
@@ -39,29 +51,37 @@ final class FrozenPages {
         }
     }
 
-    /** Bases that see page {@code index} of this run; under this object's monitor. */
-    private int visible(int index) {
-        return bases - shadowed[index];
+    private Object stripe(int index) {
+        return stripes[index & (STRIPES - 1)];
     }
 
-    /** {@link #visible} read under this object's monitor, for attribution. */
-    synchronized int visibleLocked(int index) {
-        return visible(index);
+    /** Bases that see page {@code index} of this run; under the index's stripe. */
+    private int visible(int index) {
+        return bases.get() - shadowed[index];
+    }
+
+    /** {@link #visible} read under the index's stripe, for attribution. */
+    int visibleLocked(int index) {
+        synchronized (stripe(index)) {
+            return visible(index);
+        }
     }
 
     /** One more store based on these pages (a whole clone of a base that sees them all). */
-    synchronized void baseAdded() {
-        bases++;
+    void baseAdded() {
+        bases.incrementAndGet();
     }
 
     /**
      * Counts a base's slot {@code index} as hiding the page beneath ({@code +1}) or no longer
      * ({@code -1}); a page no base sees any more is released.
      */
-    synchronized void shadow(int index, int delta) {
-        shadowed[index] += delta;
-        if (delta > 0) {
-            releaseIfUnseen(index);
+    void shadow(int index, int delta) {
+        synchronized (stripe(index)) {
+            shadowed[index] += delta;
+            if (delta > 0) {
+                releaseIfUnseen(index);
+            }
         }
     }
 
@@ -70,24 +90,28 @@ final class FrozenPages {
      * see or hold it (Zircon moves such a page out of a hidden parent); null otherwise. The
      * base's slot then hides the index.
      */
-    synchronized Page takeOver(int index) {
-        Page p = pages[index];
-        if (p == null || visible(index) != 1 || !p.onlyIn(this)) {
-            return null;
+    Page takeOver(int index) {
+        synchronized (stripe(index)) {
+            Page p = pages[index];
+            if (p == null || visible(index) != 1 || !p.onlyIn(this)) {
+                return null;
+            }
+            pages[index] = null;
+            p.removeRun(this, index);
+            shadowed[index]++;
+            return p;
         }
-        pages[index] = null;
-        p.removeRun(this, index);
-        shadowed[index]++;
-        return p;
     }
 
     /** True when {@link #takeOver} would succeed now; it stays true while the caller holds its store's lock. */
-    synchronized boolean orphanedFor(int index) {
-        Page p = pages[index];
-        return p != null && visible(index) == 1 && p.onlyIn(this);
+    boolean orphanedFor(int index) {
+        synchronized (stripe(index)) {
+            Page p = pages[index];
+            return p != null && visible(index) == 1 && p.onlyIn(this);
+        }
     }
 
-    /** Lets go of page {@code index} once no base sees it, as the flat page tree would. */
+    /** Lets go of page {@code index} once no base sees it, as the flat page tree would; under its stripe. */
     private void releaseIfUnseen(int index) {
         Page p = pages[index];
         if (p != null && visible(index) == 0) {
@@ -102,11 +126,22 @@ final class FrozenPages {
      * they stop counting and the base stops counting in one step, so no other base ever sees
      * a page's viewers rise on the way, then lets go of what no base sees now.
      */
-    synchronized void baseGone(int[] hidden, int count) {
+    void baseGone(int[] hidden, int count) {
+        baseGoneFrom(0, hidden, count);
+    }
+
+    /** Takes stripes {@code [stripe, STRIPES)} in order, then does {@link #baseGone}'s work under all of them. */
+    private void baseGoneFrom(int stripe, int[] hidden, int count) {
+        if (stripe < STRIPES) {
+            synchronized (stripes[stripe]) {
+                baseGoneFrom(stripe + 1, hidden, count);
+            }
+            return;
+        }
         for (int k = 0; k < count; k++) {
             shadowed[hidden[k]]--;
         }
-        bases--;
+        bases.decrementAndGet();
         for (int i = 0; i < pages.length; i++) {
             releaseIfUnseen(i);
         }
