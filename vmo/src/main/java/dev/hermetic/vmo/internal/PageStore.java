@@ -14,9 +14,10 @@ import java.util.List;
  * <p>Locking: the store's monitor guards its slots, {@link #base}, {@link #users},
  * {@link #cloned}, {@link #snapshotChildren} and the state of every {@link VmoObject} using it
  * (and the handles naming them). It is taken after the lock of an address space that maps one
- * of its VMOs, and before the monitor of its {@link FrozenPages}, of a {@link Page}, and of the
- * translation caches it invalidates. A store holds at most the locks of its VMOs' ancestors'
- * stores besides (a VMO that dies tells its parent), so store locks are taken child first.
+ * of its VMOs, and before the stripe locks of its {@link FrozenPages}, a {@link Page}'s
+ * monitor, and the translation caches it invalidates. A store holds at most the locks of its
+ * VMOs' ancestors' stores besides (a VMO that dies tells its parent), so store locks are taken
+ * child first.
  */
 public final class PageStore {
     private static final Page[] EMPTY = new Page[0];
