@@ -1,7 +1,5 @@
 package dev.hermetic.vmo;
 
-import dev.hermetic.vmo.internal.Kernel;
-
 /**
  * A handle: a reference to a kernel object with a set of {@link Rights}. Closing the handle
  * releases the reference; the object lives on while other handles or mappings reference it.
@@ -9,19 +7,25 @@ import dev.hermetic.vmo.internal.Kernel;
 public abstract sealed class Handle implements AutoCloseable permits Vmo, Vmar {
     /** The rights of this handle; fixed at creation, a subset of its source's rights. */
     private final int rights;
-    /** True once closed; then every operation fails with BAD_HANDLE. Guarded by the kernel lock. */
+    /** True once closed; then every operation fails with BAD_HANDLE. Guarded by {@link #lock()}. */
     private boolean closed;
 
     Handle(int rights) {
         this.rights = rights;
     }
 
+    /**
+     * The lock guarding the named object and this handle's state: a VMO's page store, a
+     * VMAR's address space.
+     */
+    abstract Object lock();
+
     /** The koid of the object this handle names. */
     public abstract long koid();
 
     /** The rights of this handle. */
     public final int rights() {
-        synchronized (Kernel.LOCK) {
+        synchronized (lock()) {
             checkOpen();
             return rights;
         }
@@ -46,7 +50,7 @@ public abstract sealed class Handle implements AutoCloseable permits Vmo, Vmar {
     /** Closes the handle; closing it again does nothing. */
     @Override
     public final void close() {
-        synchronized (Kernel.LOCK) {
+        synchronized (lock()) {
             if (!closed) {
                 closed = true;
                 released();
@@ -54,17 +58,17 @@ public abstract sealed class Handle implements AutoCloseable permits Vmo, Vmar {
         }
     }
 
-    /** Drops this handle's reference to its object; called once, under the kernel lock. */
+    /** Drops this handle's reference to its object; called once, under {@link #lock()}. */
     abstract void released();
 
-    /** Fails with BAD_HANDLE when closed; call under the kernel lock. */
+    /** Fails with BAD_HANDLE when closed; call under {@link #lock()}. */
     final void checkOpen() {
         if (closed) {
             throw new ZxException(Status.BAD_HANDLE, "the handle is closed");
         }
     }
 
-    /** Fails with BAD_HANDLE when closed or ACCESS_DENIED without {@code needed}; under the kernel lock. */
+    /** Fails with BAD_HANDLE when closed or ACCESS_DENIED without {@code needed}; under {@link #lock()}. */
     final void require(int needed) {
         checkOpen();
         if (!Rights.has(rights, needed)) {

@@ -1,6 +1,5 @@
 package dev.hermetic.vmo;
 
-import dev.hermetic.vmo.internal.Kernel;
 import dev.hermetic.vmo.internal.Mapping;
 import dev.hermetic.vmo.internal.VmOptions;
 import dev.hermetic.vmo.internal.VmarObject;
@@ -41,9 +40,12 @@ public final class Vmar extends Handle {
 
     /** A new address space of {@code size} bytes (rounded up to pages, at most 4 GiB) based at 0. */
     public static Vmar createRoot(long size) {
-        synchronized (Kernel.LOCK) {
-            return new Vmar(VmarObject.createRoot(size), Rights.DEFAULT_VMAR);
-        }
+        return new Vmar(VmarObject.createRoot(size), Rights.DEFAULT_VMAR);
+    }
+
+    @Override
+    Object lock() {
+        return object.lock();
     }
 
     @Override
@@ -66,7 +68,7 @@ public final class Vmar extends Handle {
      * new handle has this handle's rights less those the sub-region cannot map.
      */
     public Vmar allocate(int options, long offset, long size) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             int mappable = rightsFor((options & (CAN_MAP_READ | CAN_MAP_WRITE | CAN_MAP_EXECUTE)) >> 7);
             require(mappable);
             VmarObject child = object.allocate(options, offset, size);
@@ -87,9 +89,11 @@ public final class Vmar extends Handle {
      * SPECIFIC_OVERWRITE; without them the lowest free range is used.
      */
     public long map(int options, long vmarOffset, Vmo vmo, long vmoOffset, long len) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
-            vmo.require(Rights.MAP);
+            synchronized (vmo.lock()) {
+                vmo.require(Rights.MAP);
+            }
             int handleRights = rawRights() & vmo.rawRights();
             int maxPerms = (Rights.has(handleRights, Rights.READ) ? PERM_READ : 0)
                     | (Rights.has(handleRights, Rights.WRITE) ? PERM_WRITE : 0)
@@ -100,7 +104,7 @@ public final class Vmar extends Handle {
 
     /** Unmaps [addr, addr+len): partial mappings are split, enclosed sub-regions destroyed. */
     public void unmap(long addr, long len) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
             object.unmap(addr, len);
         }
@@ -113,7 +117,7 @@ public final class Vmar extends Handle {
      * without PERM_READ is INVALID_ARGS.
      */
     public void protect(int options, long addr, long len) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             require(rightsFor(options));
             object.protect(options, addr, len);
         }
@@ -124,7 +128,7 @@ public final class Vmar extends Handle {
      * one included. Unlike Zircon, a root may be destroyed: it is how an address space is freed.
      */
     public void destroy() {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
             object.destroy();
         }
@@ -132,7 +136,7 @@ public final class Vmar extends Handle {
 
     /** This region and everything in it, depth-first by address (like ZX_INFO_PROCESS_MAPS). */
     public List<MapEntry> maps() {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             require(Rights.INSPECT);
             object.checkAlive();
             List<MapEntry> out = new ArrayList<>();
@@ -156,7 +160,7 @@ public final class Vmar extends Handle {
      * Future commits of the child are charged to {@code budget} (null: the mapped VMO's budget).
      */
     public Vmo createVmoChild(int options, long addr, long size, MemoryBudget budget) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             require(Rights.INSPECT);
             object.checkAlive();
             VmoObject child = object.createVmoChild(options, addr, size, budget == null ? null : budget.account());
@@ -179,14 +183,14 @@ public final class Vmar extends Handle {
 
     /** The region a new view reads through; refuses a closed handle. */
     VmarObject viewedObject() {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
             return object;
         }
     }
 
     public Vmar duplicate(int rights) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             return new Vmar(object, duplicateRights(rights));
         }
     }

@@ -1,6 +1,5 @@
 package dev.hermetic.vmo;
 
-import dev.hermetic.vmo.internal.Kernel;
 import dev.hermetic.vmo.internal.Mapping;
 import dev.hermetic.vmo.internal.Page;
 import dev.hermetic.vmo.internal.TranslationCache;
@@ -17,7 +16,9 @@ import java.util.Objects;
  * <p>For every 4 KiB page it may hold the page's array for reads and, only when the page is
  * committed, unshared and mapped writable, the same array for writes: such accesses are one
  * array access with no lock. A miss, a page-crossing access or a write to a shared or zero page
- * takes the kernel lock, resolves the mapping, performs the copy-on-write fault (charging the
+ * takes this address space's lock and the lock of the mapped VMO's page store (no lock shared
+ * with other address spaces, except a frozen snapshot's for the moment a write fault stops
+ * seeing its page), resolves the mapping, performs the copy-on-write fault (charging the
  * budget) and refills the entries, or throws {@link PageFaultException}. An access that faults
  * changes nothing. Whatever shares a page or changes a mapping clears the affected entries of
  * every view before it returns.
@@ -25,7 +26,9 @@ import java.util.Objects;
  * <p>Threading contract: a view is used by one thread at a time, and other threads change the
  * address space or its VMOs only while that thread is not accessing it (the host touches an
  * engine's memory only before it starts and after it exits). That is why the cache arrays are
- * plain fields. Addresses are {@code int}s in [0, 2^31); a negative address faults.
+ * plain fields, read without a lock; they are written (filled, grown, invalidated) only under
+ * {@link #cacheLock}, since page stores on other threads invalidate entries while this view's
+ * thread may be filling others. Addresses are {@code int}s in [0, 2^31); a negative address faults.
  *
  * <p>A class whose own hot path is these accesses (a Wasm linear memory) extends the view
  * rather than holding one, so the accessors are its own methods with no wrapper around them,
@@ -56,18 +59,18 @@ public class VmarView {
     private byte[][] writePages = new byte[0][];
     /**
      * Write faults this view resolved by committing a page: a copy of a shared page or a fresh
-     * zero page. Only grows; counted under the kernel lock, read by the view's own thread or
+     * zero page. Only grows; counted under the address space's lock, read by the view's own thread or
      * after it stopped.
      */
     private long copyOnWriteFaults;
     /** Registered with the root; clears entries when the address space or its pages change. */
     private final TranslationCache invalidator = this::invalidate;
+    /** Guards writes to {@link #readPages} and {@link #writePages}; the last lock ever taken. */
+    private final Object cacheLock = new Object();
 
     VmarView(VmarObject object) {
-        synchronized (Kernel.LOCK) {
-            this.root = object.rootObject();
-            root.register(invalidator);
-        }
+        this.root = object.rootObject();
+        root.register(invalidator);
     }
 
     /** A view over the address space {@code vmar} belongs to, as {@link Vmar#view()} makes. */
@@ -203,7 +206,7 @@ public class VmarView {
     public void read(int addr, byte[] dst, int off, int len) {
         Objects.checkFromIndexSize(off, len, dst.length);
         if (!cached(addr, len, false)) {
-            synchronized (Kernel.LOCK) {
+            synchronized (root.lock()) {
                 check(addr, len, false);
             }
         }
@@ -222,7 +225,7 @@ public class VmarView {
     public void write(int addr, byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
         if (!cached(addr, len, true)) {
-            synchronized (Kernel.LOCK) {
+            synchronized (root.lock()) {
                 check(addr, len, true);
             }
         }
@@ -243,7 +246,7 @@ public class VmarView {
             throw new ZxException(Status.INVALID_ARGS, "negative length " + len);
         }
         if (!cached(addr, len, true)) {
-            synchronized (Kernel.LOCK) {
+            synchronized (root.lock()) {
                 check(addr, len, true);
             }
         }
@@ -263,7 +266,7 @@ public class VmarView {
             throw new ZxException(Status.INVALID_ARGS, "negative length " + len);
         }
         if (!cached(src, len, false) || !cached(dst, len, true)) {
-            synchronized (Kernel.LOCK) {
+            synchronized (root.lock()) {
                 check(src, len, false);
                 check(dst, len, true);
             }
@@ -314,7 +317,7 @@ public class VmarView {
 
     private long readSlow(int addr, int size) {
         try {
-            synchronized (Kernel.LOCK) {
+            synchronized (root.lock()) {
                 check(addr, size, false);
                 long value = 0;
                 for (int i = 0; i < size; i++) {
@@ -330,7 +333,7 @@ public class VmarView {
 
     private void writeSlow(int addr, int size, long value) {
         try {
-            synchronized (Kernel.LOCK) {
+            synchronized (root.lock()) {
                 check(addr, size, true);
                 for (int i = 0; i < size; i++) {
                     long a = (long) addr + i;
@@ -349,17 +352,28 @@ public class VmarView {
         }
         long end = (long) addr + len;
         for (long a = addr; a < end; a = (a & ~(long) MASK) + SIZE) {
-            resolve(a, write);
+            Mapping m = mappingAt(a);
+            synchronized (m.pageLock()) {
+                checkAccess(m, a, write);
+            }
         }
     }
 
-    /** The mapping that allows the access at {@code addr}, or the fault. */
-    private Mapping resolve(long addr, boolean write) {
+    /** The mapping at {@code addr}, or the NOT_MAPPED fault; under the address space's lock. */
+    private Mapping mappingAt(long addr) {
         if (addr < 0 || addr >= ((long) MAX_PAGES << SHIFT)) {
             throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
         }
         Mapping m = root.find(addr);
-        if (m == null || !m.backed(addr)) {
+        if (m == null) {
+            throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
+        }
+        return m;
+    }
+
+    /** Throws the fault of the access at {@code addr} through {@code m}, if any; under {@code m.pageLock()}. */
+    private static void checkAccess(Mapping m, long addr, boolean write) {
+        if (!m.backed(addr)) {
             throw new PageFaultException(PageFaultException.Kind.NOT_MAPPED, addr);
         }
         if (write && (m.perms() & Vmar.PERM_WRITE) == 0) {
@@ -368,7 +382,6 @@ public class VmarView {
         if (!write && (m.perms() & Vmar.PERM_READ) == 0) {
             throw new PageFaultException(PageFaultException.Kind.NOT_READABLE, addr);
         }
-        return m;
     }
 
     /** The array for page {@code p}: the cached entry, or a fault that fills it. */
@@ -377,19 +390,26 @@ public class VmarView {
         if (p < cache.length && cache[p] != null) {
             return cache[p];
         }
-        synchronized (Kernel.LOCK) {
+        synchronized (root.lock()) {
             long addr = (long) p << SHIFT;
-            Mapping m = resolve(addr, write);
-            if (write && !m.exclusivePage(addr)) {
-                copyOnWriteFaults++;
+            Mapping m = mappingAt(addr);
+            // The store's lock keeps the page's sharing as found until the entry is filled:
+            // whatever changes it invalidates under that lock.
+            synchronized (m.pageLock()) {
+                checkAccess(m, addr, write);
+                if (write && !m.exclusivePage(addr)) {
+                    copyOnWriteFaults++;
+                }
+                byte[] page = write ? m.ownedPage(addr) : m.readablePage(addr);
+                boolean readable = (m.perms() & Vmar.PERM_READ) != 0;
+                boolean writable = (m.perms() & Vmar.PERM_WRITE) != 0 && (write || m.exclusivePage(addr));
+                synchronized (cacheLock) {
+                    ensureCapacity(p);
+                    readPages[p] = readable ? page : null;
+                    writePages[p] = writable ? page : null;
+                }
+                return page;
             }
-            byte[] page = write ? m.ownedPage(addr) : m.readablePage(addr);
-            ensureCapacity(p);
-            boolean readable = (m.perms() & Vmar.PERM_READ) != 0;
-            boolean writable = (m.perms() & Vmar.PERM_WRITE) != 0 && (write || m.exclusivePage(addr));
-            readPages[p] = readable ? page : null;
-            writePages[p] = writable ? page : null;
-            return page;
         }
     }
 
@@ -402,14 +422,16 @@ public class VmarView {
         }
     }
 
-    /** Forgets the entries of addresses [from, to); called under the kernel lock. */
+    /** Forgets the entries of addresses [from, to); called by whoever changed them, on any thread. */
     private void invalidate(long from, long to) {
-        int length = readPages.length;
-        long first = Math.max(0, from >>> SHIFT);
-        long last = Math.min(length, (to + MASK) >>> SHIFT);
-        if (first < last) {
-            Arrays.fill(readPages, (int) first, (int) last, null);
-            Arrays.fill(writePages, (int) first, (int) last, null);
+        synchronized (cacheLock) {
+            int length = readPages.length;
+            long first = Math.max(0, from >>> SHIFT);
+            long last = Math.min(length, (to + MASK) >>> SHIFT);
+            if (first < last) {
+                Arrays.fill(readPages, (int) first, (int) last, null);
+                Arrays.fill(writePages, (int) first, (int) last, null);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.hermetic.vmo;
 
 import dev.hermetic.vmo.internal.Attribution;
-import dev.hermetic.vmo.internal.Kernel;
 import dev.hermetic.vmo.internal.VmoObject;
 import java.util.Objects;
 
@@ -84,6 +83,11 @@ public final class Vmo extends Handle {
     }
 
     @Override
+    Object lock() {
+        return object.lock();
+    }
+
+    @Override
     public long koid() {
         return object.koid;
     }
@@ -98,7 +102,7 @@ public final class Vmo extends Handle {
 
     public void read(byte[] dst, int off, int len, long offset) {
         Objects.checkFromIndexSize(off, len, dst.length);
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             require(Rights.READ);
             object.read(dst, off, len, offset);
         }
@@ -111,14 +115,14 @@ public final class Vmo extends Handle {
     /** Writes all bytes or, on NO_MEMORY or OUT_OF_RANGE, none. */
     public void write(byte[] src, int off, int len, long offset) {
         Objects.checkFromIndexSize(off, len, src.length);
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             require(Rights.WRITE);
             object.write(src, off, len, offset);
         }
     }
 
     public long size() {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
             return object.size();
         }
@@ -130,7 +134,7 @@ public final class Vmo extends Handle {
      * handle's rights; ACCESS_DENIED for a handle to a resizable VMO without WRITE and RESIZE.
      */
     public void setSize(long size) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
             if (!object.resizable) {
                 throw new ZxException(Status.UNAVAILABLE, "the VMO is not resizable");
@@ -141,7 +145,7 @@ public final class Vmo extends Handle {
     }
 
     public long contentSize() {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
             return object.contentSize();
         }
@@ -154,7 +158,7 @@ public final class Vmo extends Handle {
      * made by {@code create}, or a slice of one, with no live snapshot children (NOT_SUPPORTED).
      */
     public void opRange(int op, long offset, long size) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             require(Rights.WRITE);
             object.opRange(op, offset, size);
         }
@@ -173,7 +177,7 @@ public final class Vmo extends Handle {
      * refuses: INVALID_ARGS), GET_PROPERTY and SET_PROPERTY are added.
      */
     public Vmo createChild(int options, long offset, long size, MemoryBudget budget) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             require(Rights.DUPLICATE | Rights.READ);
             VmoObject child = object.createChild(options, offset, size,
                     budget == null ? null : budget.account());
@@ -201,7 +205,7 @@ public final class Vmo extends Handle {
 
     /** Another handle to the same VMO with {@code rights} (a subset, or {@link Rights#SAME_RIGHTS}). */
     public Vmo duplicate(int rights) {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             int granted = duplicateRights(rights);
             object.handleOpened();
             return new Vmo(object, granted);
@@ -210,7 +214,7 @@ public final class Vmo extends Handle {
 
     /** The VMO's info; like {@code ZX_INFO_VMO} it needs no right ({@code object_get_info.md}). */
     public VmoInfo info() {
-        synchronized (Kernel.LOCK) {
+        synchronized (object.lock()) {
             checkOpen();
             Attribution a = object.attribution();
             return new VmoInfo(object.koid, object.parentKoid, object.name, object.size(), object.contentSize(),

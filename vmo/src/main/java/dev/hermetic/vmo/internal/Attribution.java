@@ -11,7 +11,7 @@ import java.util.Arrays;
  * to the next {@code 2^-63} byte, so adding every sharer's integral and fractional parts and
  * counting a byte per {@code 2^63} of fraction (as the RFC tells readers to) gives the committed
  * total to the byte: the exact shares add up to whole pages, and the rounding adds less than one
- * {@code 2^-63} byte per VMO. Not thread-safe; used under {@link Kernel#LOCK} and then read.
+ * {@code 2^-63} byte per VMO. Not thread-safe: filled by one thread, then read.
  */
 public final class Attribution {
     private static final BigInteger ONE_BYTE = BigInteger.ONE.shiftLeft(63);

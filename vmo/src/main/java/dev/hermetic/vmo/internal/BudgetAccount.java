@@ -5,14 +5,18 @@ import dev.hermetic.vmo.ZxException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The counter behind a {@code MemoryBudget}; charged by page stores under {@link Kernel#LOCK}
- * and by holders of the budget for heap they use outside VMOs. An account with a parent draws
+ * The counter behind a {@code MemoryBudget}; charged by page stores (each under its own
+ * lock, so concurrently) and by holders of the budget for heap they use outside VMOs. An account with a parent draws
  * every byte it takes from the parent too, as a Zircon job's child draws from its job.
  */
 public final class BudgetAccount {
     /** Maximum committed bytes; >= 0; {@code Long.MAX_VALUE} means unlimited. */
     private final long limit;
-    /** Bytes of live pages committed against this account; 0 <= committed <= limit. */
+    /**
+     * Bytes of live pages committed against this account; 0 <= committed <= limit. Changed
+     * only by compare-and-set (a charge) and atomic add (a release), so concurrent charges
+     * lose no update and none passes the limit; needs no lock.
+     */
     private final AtomicLong committed = new AtomicLong();
     /**
      * The account every charge is also taken from, or null for a root. Invariant: the parent's

@@ -1,10 +1,23 @@
 package dev.hermetic.vmo.internal;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The pages of a store frozen when it was first cloned whole: Zircon's hidden parent, kept one
  * level deep. The store and each of its whole clones are based on it and see page {@code i}
  * beneath their own slot {@code i} while that slot is empty, so a further whole clone of a
- * store with no own slots is one more base and copies nothing. Guarded by {@link Kernel#LOCK}.
+ * store with no own slots is one more base and copies nothing.
+ *
+ * <p>Locking: index {@code i} belongs to stripe {@code i % STRIPES}; a stripe's lock guards
+ * {@code shadowed[i]} and every write to {@code pages[i]} of its indices, so write faults of
+ * clones on different pages of one snapshot do not contend. {@link #bases} is atomic: it rises
+ * without a lock (a new base comes from a base that sees every page, so no page's viewers can
+ * look lower for it) and falls only under every stripe, together with the leaving base's
+ * shadow counts. Stripes are taken after the lock of the base store that calls in, in index
+ * order when several, and before a page's monitor. Reads of {@code pages[i]} take no lock: a base reads index {@code i} only
+ * while its own slot there is empty, and then it counts among the bases that see the page, so
+ * the entry cannot change under it (an entry changes only when no base, or only the one
+ * taking it over, sees it). That is what makes a read fault on a snapshot page lock-free here.
  */
 final class FrozenPages {
     /**
@@ -12,15 +25,25 @@ final class FrozenPages {
      * the only one still seeing it takes it over on write, and the slot becomes null.
      */
     final Page[] pages;
-    /** Live stores based on these pages; at 0 every page is unshared and this is dropped. */
-    int bases;
-    /** Per index: bases whose own slot there is set (a page or a hole), hiding the page beneath. */
-    final int[] shadowed;
+    private static final int STRIPES = 16;
 
-    /** Takes over the caller's reference to every page in {@code pages}. */
+    /** Live stores based on these pages; at 0 every page is unshared and this is dropped. */
+    private final AtomicInteger bases = new AtomicInteger(1);
+    /** The stripe locks; {@code stripes[i % STRIPES]} guards index {@code i}. */
+    private final Object[] stripes = new Object[STRIPES];
+    /** Per index: bases whose own slot there is set (a page or a hole), hiding the page beneath. */
+    private final int[] shadowed;
+
+    /**
+     * Takes over the caller's reference to every page in {@code pages}; the caller (the store
+     * being frozen) becomes the first base.
+     */
     FrozenPages(Page[] pages) {
         this.pages = pages;
         this.shadowed = new int[pages.length];
+        for (int k = 0; k < STRIPES; k++) {
+            stripes[k] = new Object();
+        }
         for (int i = 0; i < pages.length; i++) {
             if (pages[i] != null) {
                 pages[i].addRun(this, i);
@@ -28,24 +51,97 @@ final class FrozenPages {
         }
     }
 
-    /** Bases that see page {@code index} of this run. */
-    int visible(int index) {
-        return bases - shadowed[index];
+    private Object stripe(int index) {
+        return stripes[index & (STRIPES - 1)];
     }
 
-    /** Lets go of page {@code index} once no base sees it, as the flat page tree would. */
-    void releaseIfUnseen(int index) {
+    /** Bases that see page {@code index} of this run; under the index's stripe. */
+    private int visible(int index) {
+        return bases.get() - shadowed[index];
+    }
+
+    /** {@link #visible} read under the index's stripe, for attribution. */
+    int visibleLocked(int index) {
+        synchronized (stripe(index)) {
+            return visible(index);
+        }
+    }
+
+    /** One more store based on these pages (a whole clone of a base that sees them all). */
+    void baseAdded() {
+        bases.incrementAndGet();
+    }
+
+    /**
+     * Counts a base's slot {@code index} as hiding the page beneath ({@code +1}) or no longer
+     * ({@code -1}); a page no base sees any more is released.
+     */
+    void shadow(int index, int delta) {
+        synchronized (stripe(index)) {
+            shadowed[index] += delta;
+            if (delta > 0) {
+                releaseIfUnseen(index);
+            }
+        }
+    }
+
+    /**
+     * Hands page {@code index} to the calling base, which must see it, if no other store can
+     * see or hold it (Zircon moves such a page out of a hidden parent); null otherwise. The
+     * base's slot then hides the index.
+     */
+    Page takeOver(int index) {
+        synchronized (stripe(index)) {
+            Page p = pages[index];
+            if (p == null || visible(index) != 1 || !p.onlyIn(this)) {
+                return null;
+            }
+            pages[index] = null;
+            p.removeRun(this, index);
+            shadowed[index]++;
+            return p;
+        }
+    }
+
+    /** True when {@link #takeOver} would succeed now; it stays true while the caller holds its store's lock. */
+    boolean orphanedFor(int index) {
+        synchronized (stripe(index)) {
+            Page p = pages[index];
+            return p != null && visible(index) == 1 && p.onlyIn(this);
+        }
+    }
+
+    /** Lets go of page {@code index} once no base sees it, as the flat page tree would; under its stripe. */
+    private void releaseIfUnseen(int index) {
         Page p = pages[index];
         if (p != null && visible(index) == 0) {
             pages[index] = null;
             p.removeRun(this, index);
-            PageStore.unshare(p);
+            p.unshare();
         }
     }
 
-    /** Called when a base goes (after its own slots stopped counting): lets go of what no base sees now. */
-    void baseGone() {
-        bases--;
+    /**
+     * Called when a base goes, with the indices its own slots hid ({@code hidden[0..count)}):
+     * they stop counting and the base stops counting in one step, so no other base ever sees
+     * a page's viewers rise on the way, then lets go of what no base sees now.
+     */
+    void baseGone(int[] hidden, int count) {
+        baseGoneFrom(0, hidden, count);
+    }
+
+    /** Takes stripes {@code [stripe, STRIPES)} in order, then does {@link #baseGone}'s work under all of them. */
+    private void baseGoneFrom(int stripe, int[] hidden, int count) {
+        if (stripe < STRIPES) {
+            synchronized (stripes[stripe]) {
+                baseGoneFrom(stripe + 1, hidden, count);
+            }
+            return;
+        }
+        for (int k = 0; k < count; k++) {
+            shadowed[hidden[k]]--;
+        }
+        bases.decrementAndGet();
         for (int i = 0; i < pages.length; i++) {
             releaseIfUnseen(i);
         }

@@ -57,10 +57,17 @@ public final class Mapping implements Region {
         }
     }
 
+    /** The lock guarding the mapped VMO's pages and size: its store's monitor. */
+    public Object pageLock() {
+        return vmo.lock();
+    }
+
     public int perms() {
         return perms;
     }
 
+
+    // The page accessors below are called under pageLock().
 
     /** The page array to read the page at {@code addr} from (the zero page when uncommitted). */
     public byte[] readablePage(long addr) {

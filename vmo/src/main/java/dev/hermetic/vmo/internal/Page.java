@@ -3,9 +3,17 @@ package dev.hermetic.vmo.internal;
 import dev.hermetic.vmo.Status;
 import dev.hermetic.vmo.ZxException;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
-/** One committed 4 KiB page, shared by reference between page stores until written. */
+/**
+ * One committed 4 KiB page, shared by reference between page stores until written. Its share
+ * count is atomic (stores on different locks take and drop references); its list of frozen
+ * runs is guarded by the page's own monitor, a leaf lock.
+ */
 public final class Page {
+    private static final AtomicIntegerFieldUpdater<Page> SHARERS =
+            AtomicIntegerFieldUpdater.newUpdater(Page.class, "sharers");
+
     public static final int SHIFT = 12;
     public static final int SIZE = 1 << SHIFT;
     public static final long MASK = SIZE - 1;
@@ -23,10 +31,14 @@ public final class Page {
     final byte[] data;
     /**
      * Page stores whose slot holds this page plus frozen runs holding it; >= 1 while
-     * reachable; guarded by {@link Kernel#LOCK}.
+     * reachable; changed only atomically ({@link #share}, {@link #unshare}). It rises only
+     * through a holder, so a page with one sharer is reachable only through that holder.
      */
-    int sharers = 1;
-    /** The frozen runs among the sharers, and this page's index in each; {@code runCount} used. */
+    private volatile int sharers = 1;
+    /**
+     * The frozen runs among the sharers, and this page's index in each; {@code runCount} used.
+     * Guarded by this page's monitor.
+     */
     private FrozenPages[] runs;
     private int[] runIndices;
     private int runCount;
@@ -52,7 +64,23 @@ public final class Page {
         return new Page(data, account);
     }
 
-    void addRun(FrozenPages run, int index) {
+    int sharers() {
+        return sharers;
+    }
+
+    /** Takes one more reference; the caller holds one already (or sees the page through a run). */
+    void share() {
+        SHARERS.incrementAndGet(this);
+    }
+
+    /** Drops one reference; the last one releases the page's charge, exactly once. */
+    void unshare() {
+        if (SHARERS.decrementAndGet(this) == 0) {
+            account.release(SIZE);
+        }
+    }
+
+    synchronized void addRun(FrozenPages run, int index) {
         if (runs == null) {
             runs = new FrozenPages[1];
             runIndices = new int[1];
@@ -64,7 +92,7 @@ public final class Page {
         runIndices[runCount++] = index;
     }
 
-    void removeRun(FrozenPages run, int index) {
+    synchronized void removeRun(FrozenPages run, int index) {
         for (int k = 0; k < runCount; k++) {
             if (runs[k] == run && runIndices[k] == index) {
                 runCount--;
@@ -82,15 +110,24 @@ public final class Page {
      * it, the bases that see it there (RFC-0254's share count).
      */
     int viewers() {
-        int n = sharers - runCount;
-        for (int k = 0; k < runCount; k++) {
-            n += runs[k].visible(runIndices[k]);
+        FrozenPages[] held;
+        int[] indices;
+        int n;
+        synchronized (this) {
+            held = runCount == 0 ? null : Arrays.copyOf(runs, runCount);
+            indices = runCount == 0 ? null : Arrays.copyOf(runIndices, runCount);
+            n = sharers - runCount;
+        }
+        // Each run's count is read under that run's lock alone: a run's lock holder takes this
+        // page's monitor (removeRun), so the two are never held in this order.
+        for (int k = 0; held != null && k < held.length; k++) {
+            n += held[k].visibleLocked(indices[k]);
         }
         return n;
     }
 
     /** True when the page is held by exactly one frozen run and nothing else. */
-    boolean onlyIn(FrozenPages run) {
+    synchronized boolean onlyIn(FrozenPages run) {
         return sharers == 1 && runCount == 1 && runs[0] == run;
     }
 

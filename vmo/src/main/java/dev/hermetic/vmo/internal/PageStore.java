@@ -9,7 +9,15 @@ import java.util.List;
  * most one hidden level deep. A slot holds a page shared by reference with other stores; a
  * write to a page with more than one sharer copies it first. Beneath the slots a store may be
  * based on {@link FrozenPages}: an empty slot reads the frozen page at its index, so cloning a
- * store whole costs one reference instead of one per page. Guarded by {@link Kernel#LOCK}.
+ * store whole costs one reference instead of one per page.
+ *
+ * <p>Locking: the store's monitor guards its slots, {@link #base}, {@link #users},
+ * {@link #cloned}, {@link #snapshotChildren} and the state of every {@link VmoObject} using it
+ * (and the handles naming them). It is taken after the lock of an address space that maps one
+ * of its VMOs, and before the stripe locks of its {@link FrozenPages}, a {@link Page}'s
+ * monitor, and the translation caches it invalidates. A store holds at most the locks of its
+ * VMOs' ancestors' stores besides (a VMO that dies tells its parent), so store locks are taken
+ * child first.
  */
 public final class PageStore {
     private static final Page[] EMPTY = new Page[0];
@@ -38,7 +46,7 @@ public final class PageStore {
     static PageStore basedOn(FrozenPages base, BudgetAccount account) {
         PageStore store = new PageStore(account);
         store.base = base;
-        base.bases++;
+        base.baseAdded();
         return store;
     }
 
@@ -68,34 +76,35 @@ public final class PageStore {
     /** True when page {@code index} is committed in this store's own slot and no one else holds it. */
     boolean exclusive(long index) {
         Page p = slot(index);
-        return p != null && p != Page.HOLE && p.sharers == 1;
+        return p != null && p != Page.HOLE && p.sharers() == 1;
     }
 
     /**
      * True when page {@code index} is a frozen page no other store can see any more: a write
-     * takes it over instead of copying it (Zircon moves such a page out of a hidden parent).
+     * takes it over instead of copying it. Once true it stays true while this store's lock is
+     * held (no other store can start seeing a page only this one sees).
      */
     private boolean orphaned(long index) {
-        if (slot(index) != null || !baseCovers(index)) {
-            return false;
-        }
-        Page p = base.pages[(int) index];
-        return p != null && p.onlyIn(base) && base.visible((int) index) == 1;
+        return slot(index) == null && baseCovers(index) && base.orphanedFor((int) index);
     }
 
-    /** True when making page {@code index} writable needs a new page: it is neither exclusive nor orphaned. */
+    /**
+     * True when making page {@code index} writable needs a new page: it is neither exclusive
+     * nor orphaned. Under this store's lock it can only turn false (another store letting go).
+     */
     boolean needsCommit(long index) {
         return !exclusive(index) && !orphaned(index);
     }
 
     /** Makes page {@code index} exclusive, charging this store's account if that takes a new page; returns its array. */
     byte[] own(long index) {
-        if (!needsCommit(index)) {
-            return ownPrecharged(index);
+        byte[] data = ownWithoutCommit(index);
+        if (data != null) {
+            return data;
         }
         account.charge(Page.SIZE);
         try {
-            return ownPrecharged(index);
+            return ownCommitting(index);
         } catch (RuntimeException e) {
             account.release(Page.SIZE);
             throw e;
@@ -103,29 +112,40 @@ public final class PageStore {
     }
 
     /**
-     * Makes page {@code index} exclusive; when {@link #needsCommit} is true the caller has
-     * already charged one page for it. Returns its array.
+     * Makes page {@code index} exclusive if that takes no new page (it is exclusive already, or
+     * an orphaned frozen page this store takes over); returns its array, or null.
      */
-    byte[] ownPrecharged(long index) {
+    byte[] ownWithoutCommit(long index) {
         Page current = slot(index);
         if (exclusive(index)) {
             return current.data;
         }
-        if (orphaned(index)) {
-            Page p = base.pages[(int) index];
-            base.pages[(int) index] = null;
-            p.removeRun(base, (int) index);
-            setSlot(index, p);
-            base.shadowed[(int) index]++;
-            return p.data;
+        if (current == null && baseCovers(index)) {
+            Page p = base.takeOver((int) index);
+            if (p != null) {
+                setSlot(index, p);
+                return p.data;
+            }
         }
+        return null;
+    }
+
+    /**
+     * Makes page {@code index} exclusive with a new page: a copy of what it reads, charged by
+     * the caller (one page). The copy is made outside any lock but this store's: the page
+     * copied is one this store sees, so no other store changes it meanwhile.
+     */
+    byte[] ownCommitting(long index) {
+        Page current = slot(index);
         Page old = page(index);
         Page fresh = Page.allocate(old == null ? Page.ZERO : old.data, account);
         setSlot(index, fresh);
         if (current == null) {
-            shadow(index, 1);
+            if (baseCovers(index)) {
+                base.shadow((int) index, 1);
+            }
         } else if (current != Page.HOLE) {
-            unshare(current);
+            current.unshare();
         }
         return fresh.data;
     }
@@ -135,23 +155,13 @@ public final class PageStore {
         pages[(int) index] = p;
     }
 
-    /** Counts this store's slot {@code index} as hiding the base page beneath it ({@code +1}) or not. */
-    private void shadow(long index, int delta) {
-        if (baseCovers(index)) {
-            base.shadowed[(int) index] += delta;
-            if (delta > 0) {
-                base.releaseIfUnseen((int) index);
-            }
-        }
-    }
-
     /** Puts references to the pages this store reads at [from, from+count) into {@code dst} at dstFrom. */
     void shareInto(PageStore dst, long from, long count, long dstFrom) {
         long end = Math.min(from + count, extent());
         for (long i = from; i < end; i++) {
             Page p = page(i);
             if (p != null) {
-                p.sharers++;
+                p.share();
                 dst.setSlot(dstFrom + (i - from), p);
             }
         }
@@ -190,7 +200,6 @@ public final class PageStore {
             return null;
         }
         base = new FrozenPages(Arrays.copyOf(pages, last));
-        base.bases = 1;
         pages = EMPTY;
         return basedOn(base, childAccount);
     }
@@ -201,13 +210,13 @@ public final class PageStore {
         for (long i = from; i < end; i++) {
             Page p = slot(i);
             if (p != null && p != Page.HOLE) {
-                unshare(p);
+                p.unshare();
             }
             if (baseCovers(i)) {
-                if (p == null) {
-                    shadow(i, 1);
-                }
                 setSlot(i, Page.HOLE);
+                if (p == null) {
+                    base.shadow((int) i, 1);
+                }
             } else if (p != null) {
                 pages[(int) i] = null;
             }
@@ -216,20 +225,24 @@ public final class PageStore {
 
     /** Releases every page; the store reads as zero afterwards. */
     void dropAll() {
+        int[] hidden = base == null ? null : new int[Math.min(pages.length, base.pages.length)];
+        int count = 0;
         for (int i = 0; i < pages.length; i++) {
             Page p = pages[i];
             if (p != null) {
                 if (p != Page.HOLE) {
-                    unshare(p);
+                    p.unshare();
                 }
-                shadow(i, -1);
+                if (baseCovers(i)) {
+                    hidden[count++] = i;
+                }
             }
         }
         pages = EMPTY;
         if (base != null) {
             FrozenPages gone = base;
             base = null;
-            gone.baseGone();
+            gone.baseGone(hidden, count);
         }
     }
 
@@ -252,12 +265,6 @@ public final class PageStore {
             if (p != null) {
                 out.addPage(p.viewers());
             }
-        }
-    }
-
-    static void unshare(Page p) {
-        if (--p.sharers == 0) {
-            p.account.release(Page.SIZE);
         }
     }
 

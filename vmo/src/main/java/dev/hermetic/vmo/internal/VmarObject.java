@@ -5,12 +5,19 @@ import dev.hermetic.vmo.Status;
 import dev.hermetic.vmo.ZxException;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The kernel object a VMAR handle names: an address range holding mappings and sub-VMARs. */
+/**
+ * The kernel object a VMAR handle names: an address range holding mappings and sub-VMARs.
+ *
+ * <p>Locking: the root's monitor ({@link #lock()}), one per address space, guards the whole
+ * tree below it: {@link #children} and {@link #destroyed} of every region. It is the first
+ * lock an operation takes; a mapped VMO's store lock comes after it, one at a time. The list
+ * of translation caches is copy-on-write and needs no lock.
+ */
 public final class VmarObject implements Region {
     /** Largest root VMAR: 4 GiB, the address space of 32-bit Wasm. */
     public static final long MAX_ROOT_SIZE = 1L << 32;
@@ -36,8 +43,12 @@ public final class VmarObject implements Region {
     private final TreeMap<Long, Region> children = new TreeMap<>();
     /** True once destroyed: then it has no children and every operation is BAD_STATE. */
     boolean destroyed;
-    /** Translation caches over this address space (root only); weak so an unused view can be collected. */
-    private final List<WeakReference<TranslationCache>> views = new ArrayList<>();
+    /**
+     * Translation caches over this address space (root only); weak so an unused view can be
+     * collected. Copy-on-write, so invalidation (by page stores, without this tree's lock)
+     * iterates it with no lock; views are registered rarely.
+     */
+    private final List<WeakReference<TranslationCache>> views = new CopyOnWriteArrayList<>();
 
     private VmarObject(long base, long size, int flags, VmarObject parent) {
         this.koid = Kernel.newKoid();
@@ -70,6 +81,11 @@ public final class VmarObject implements Region {
         return root;
     }
 
+    /** The lock of this address space: its root's monitor. */
+    public Object lock() {
+        return root;
+    }
+
     public void checkAlive() {
         if (destroyed) {
             throw new ZxException(Status.BAD_STATE, "the VMAR was destroyed");
@@ -81,13 +97,17 @@ public final class VmarObject implements Region {
     }
 
     void invalidateViews(long from, long to) {
-        for (Iterator<WeakReference<TranslationCache>> it = root.views.iterator(); it.hasNext(); ) {
-            TranslationCache view = it.next().get();
+        boolean collected = false;
+        for (WeakReference<TranslationCache> ref : root.views) {
+            TranslationCache view = ref.get();
             if (view == null) {
-                it.remove();
+                collected = true;
             } else {
                 view.invalidate(from, to);
             }
+        }
+        if (collected) {
+            root.views.removeIf(ref -> ref.get() == null);
         }
     }
 
@@ -190,8 +210,13 @@ public final class VmarObject implements Region {
         }
         Mapping m = new Mapping(at, len, vmo, vmoOffset, perms, maxPerms,
                 options & (VmOptions.ALLOW_FAULTS | VmOptions.CANNOT_CREATE_VMO_CHILD), this);
+        synchronized (vmo.lock()) {
+            if (!vmo.alive) {
+                throw new ZxException(Status.BAD_HANDLE, "the VMO was closed");
+            }
+            vmo.mappings.add(m);
+        }
         children.put(at, m);
-        vmo.mappings.add(m);
         invalidateViews(at, at + len);
         return at;
     }
@@ -257,9 +282,11 @@ public final class VmarObject implements Region {
         children.remove(old.base);
         for (Mapping p : pieces) {
             children.put(p.base, p);
-            old.vmo.mappings.add(p);
         }
-        old.vmo.mappingRemoved(old);
+        synchronized (old.vmo.lock()) {
+            old.vmo.mappings.addAll(pieces);
+            old.vmo.mappingRemoved(old);
+        }
     }
 
     /** WRITE without READ is INVALID_ARGS for map and protect ({@code vmar_map.md}, {@code vmar_protect.md}). */
@@ -338,7 +365,9 @@ public final class VmarObject implements Region {
             } else {
                 Mapping m = (Mapping) region;
                 children.remove(m.base);
-                m.vmo.mappingRemoved(m);
+                synchronized (m.vmo.lock()) {
+                    m.vmo.mappingRemoved(m);
+                }
             }
         }
         children.clear();
@@ -389,7 +418,9 @@ public final class VmarObject implements Region {
         if ((m.flags & VmOptions.CANNOT_CREATE_VMO_CHILD) != 0) {
             throw new ZxException(Status.ACCESS_DENIED, "the mapping forbids creating VMO children");
         }
-        return m.vmo.createChild(options, m.vmoOffset + (addr - m.base), len, account);
+        synchronized (m.vmo.lock()) {
+            return m.vmo.createChild(options, m.vmoOffset + (addr - m.base), len, account);
+        }
     }
 
     /**
@@ -404,9 +435,11 @@ public final class VmarObject implements Region {
             } else {
                 Mapping m = (Mapping) region;
                 Attribution attr = new Attribution();
-                long first = m.vmo.storeOffset + (m.vmoOffset >> Page.SHIFT);
-                long vmoPages = Math.max(0, (m.vmo.size - m.vmoOffset) >> Page.SHIFT);
-                m.vmo.store.attribute(first, first + Math.min(m.size >> Page.SHIFT, vmoPages), attr);
+                synchronized (m.vmo.lock()) {
+                    long first = m.vmo.storeOffset + (m.vmoOffset >> Page.SHIFT);
+                    long vmoPages = Math.max(0, (m.vmo.size - m.vmoOffset) >> Page.SHIFT);
+                    m.vmo.store.attribute(first, first + Math.min(m.size >> Page.SHIFT, vmoPages), attr);
+                }
                 out.add(MapEntry.mapping(m.vmo.name, m.base, m.size, depth + 1, m.perms, m.vmo.koid, m.vmoOffset,
                         attr.committedBytes() >> Page.SHIFT));
             }

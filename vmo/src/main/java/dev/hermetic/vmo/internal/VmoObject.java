@@ -9,7 +9,8 @@ import java.util.List;
  * The kernel object a VMO handle names: a window of {@link #size} bytes on a {@link PageStore}
  * starting at page {@link #storeOffset}. A snapshot child gets a new store: based on the
  * parent's frozen pages when it clones the whole store, else holding references to the
- * parent's pages; a slice shares its parent's store. Guarded by {@link Kernel#LOCK}.
+ * parent's pages; a slice shares its parent's store. Every mutable field is guarded by the
+ * monitor of {@link #store} (see {@link PageStore} for the locking order): callers hold it.
  */
 public final class VmoObject {
     /** Largest VMO size accepted: 1 TiB keeps every page index an int. */
@@ -78,9 +79,12 @@ public final class VmoObject {
 
     public static VmoObject create(long size, boolean resizable, String name, BudgetAccount account) {
         checkSize(size);
-        synchronized (Kernel.LOCK) {
-            return new VmoObject(0, clip(name), new PageStore(account), 0, Page.roundUp(size), size, resizable, false);
-        }
+        return new VmoObject(0, clip(name), new PageStore(account), 0, Page.roundUp(size), size, resizable, false);
+    }
+
+    /** The lock guarding this VMO: its store's monitor. */
+    public Object lock() {
+        return store;
     }
 
     private static String clip(String name) {
@@ -168,7 +172,9 @@ public final class VmoObject {
     /**
      * Makes store pages [first, end) exclusive to this VMO's store, as a write fault on each
      * would: a page shared with another store is copied, a zero page committed. The new pages
-     * are charged up front, so a failure to charge changes nothing.
+     * are charged up front, so a failure to charge changes nothing. Another store letting go
+     * of a page meanwhile can only spare a copy (it never adds one), so what is left of the
+     * charge is given back at the end.
      */
     private void ownRange(long first, long end) {
         long toCommit = 0;
@@ -178,33 +184,20 @@ public final class VmoObject {
             }
         }
         store.account.charge(toCommit * Page.SIZE);
-        for (long i = first; i < end; i++) {
-            if (store.exclusive(i)) {
-                continue;
-            }
-            if (store.needsCommit(i)) {
-                ownOnePrecharged(i, toCommit--);
-            } else {
-                store.ownPrecharged(i);
+        try {
+            for (long i = first; i < end; i++) {
+                if (store.exclusive(i)) {
+                    continue;
+                }
+                if (store.ownWithoutCommit(i) == null) {
+                    store.ownCommitting(i);
+                    toCommit--;
+                }
                 invalidateStore(store, i, i + 1);
             }
+        } finally {
+            store.account.release(toCommit * Page.SIZE);
         }
-    }
-
-    /**
-     * Takes one of {@code precharged} pages charged up front to make store slot {@code index}
-     * exclusive; if that fails, releases all of them.
-     */
-    private byte[] ownOnePrecharged(long index, long precharged) {
-        byte[] data;
-        try {
-            data = store.ownPrecharged(index);
-        } catch (RuntimeException e) {
-            store.account.release(precharged * Page.SIZE);
-            throw e;
-        }
-        invalidateStore(store, index, index + 1);
-        return data;
     }
 
     /** Makes one page of this VMO writable in place for a fault; returns its array. */
@@ -379,12 +372,17 @@ public final class VmoObject {
         if (store.users.isEmpty()) {
             store.dropAll();
         }
+        // Store locks are taken child first: the parent's and the source's after this one's.
         if (parent != null) {
-            parent.children--;
+            synchronized (parent.store) {
+                parent.children--;
+            }
             parent = null;
         }
         if (cloneSource != null) {
-            cloneSource.snapshotChildren--;
+            synchronized (cloneSource) {
+                cloneSource.snapshotChildren--;
+            }
             cloneSource = null;
         }
     }
