@@ -66,7 +66,12 @@ public final class Host implements AutoCloseable {
 
     /** What this host's loads do to a module before compiling it: the code cache's key names it. */
     private String rewrites() {
-        return functionSplitting && mode == ExecutionMode.COMPILED ? REWRITES + "+split/" + FunctionSplitter.VERSION : REWRITES;
+        return rewrites(functionSplitting && mode == ExecutionMode.COMPILED);
+    }
+
+    /** {@link #REWRITES}, and the splitter's version when functions are split. */
+    static String rewrites(boolean splitting) {
+        return splitting ? REWRITES + "+split/" + FunctionSplitter.VERSION : REWRITES;
     }
 
     /** How every engine of this host runs. */
