@@ -12,9 +12,16 @@ import dev.hermetic.vmo.Vmo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -28,8 +35,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HermeticFlinkTest {
     private static final int OUT = 4096;
 
+    /** Keeps every metric the jobs registered, after they finish. */
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
             .build());
@@ -162,5 +173,40 @@ class HermeticFlinkTest {
         want.add("failed:DEADLINE:killed: DEADLINE");
         want.add("failed:DEADLINE:killed: DEADLINE");
         assertThat(all).containsExactlyInAnyOrderElementsOf(want);
+    }
+
+    @Test
+    void eachOperatorCountsRecordsAndOutcomesAndTimesThem() throws Exception {
+        List<String> records = documents(99L, 70);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.setParallelism(2);
+        EngineSpec json = EngineSpec.of("json", Engines.bytes("json")).withOutputCapacity(OUT).build();
+        CloseableIterator<EngineResult> results = Hermetic.processText(env.fromData(records), json).collectAsync();
+        JobClient job = env.executeAsync();
+        int n = 0;
+        try (results) {
+            while (results.hasNext()) {
+                results.next();
+                n++;
+            }
+        }
+        job.getJobExecutionResult().get();
+        assertThat(n).isEqualTo(70);
+
+        Map<String, Metric> metrics = REPORTER.findMetrics(job.getJobID(), "hermetic.json.");
+        assertThat(sum(metrics, "records")).isEqualTo(70);
+        assertThat(sum(metrics, "status")).isEqualTo(10); // records 3, 10, ..., 66
+        assertThat(sum(metrics, "ok")).isEqualTo(60);
+        assertThat(sum(metrics, "deadline") + sum(metrics, "trapped") + sum(metrics, "memory_limit")).isZero();
+        long timed = metrics.entrySet().stream().filter(e -> e.getKey().endsWith(".durationMicros"))
+                .mapToLong(e -> ((Histogram) e.getValue()).getCount()).sum();
+        assertThat(timed).isEqualTo(70);
+    }
+
+    /** A counter summed over the operator's subtasks. */
+    private static long sum(Map<String, Metric> metrics, String name) {
+        return metrics.entrySet().stream().filter(e -> e.getKey().endsWith(".hermetic.json." + name))
+                .mapToLong(e -> ((Counter) e.getValue()).getCount()).sum();
     }
 }
