@@ -209,4 +209,45 @@ class HermeticFlinkTest {
         return metrics.entrySet().stream().filter(e -> e.getKey().endsWith(".hermetic.json." + name))
                 .mapToLong(e -> ((Counter) e.getValue()).getCount()).sum();
     }
+
+    @Test
+    void cancellingTheJobKillsTheClonesInFlight() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        // A deadline far past the test: only the cancellation can end these clones.
+        EngineSpec loop = EngineSpec.of("hostile-loop", Engines.bytes("hostile-loop"))
+                .withCodec(Codec.NO_ARGUMENTS).withDeadline(Duration.ofMinutes(10)).build();
+        CloseableIterator<EngineResult> results = Hermetic.processText(env.fromData("a", "b"), loop).collectAsync();
+        // The test's own lease keeps the engine's host open past the job: only the kill on
+        // cancellation, not the host closing at the last lease, can end the clones.
+        try (EnginePool.Lease held = EnginePool.SHARED.acquire(loop); results) {
+            JobClient job = env.executeAsync();
+            awaitUntil(() -> engineThreads("hermetic-hostile-loop-") == 2, "two clones spinning");
+            job.cancel().get();
+            awaitUntil(() -> engineThreads("hermetic-hostile-loop-") == 0, "no clone left after the cancel");
+            awaitUntil(() -> job.getJobStatus().get() == org.apache.flink.api.common.JobStatus.CANCELED, "job cancelled");
+            assertThat(EnginePool.SHARED.leases(loop.sha256())).isEqualTo(1);
+        }
+        assertThat(EnginePool.SHARED.size()).isZero();
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static long engineThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    /** Polls {@code condition} for up to 20 s; fails the test with {@code what} if it never holds. */
+    private static void awaitUntil(Condition condition, String what) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
 }
