@@ -2,6 +2,8 @@ package dev.hermetic.flink;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -33,6 +35,29 @@ public final class Hermetic {
     private static final TypeInformation<byte[]> BYTES = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
 
     private Hermetic() {}
+
+    /** Runs one record, meters it, and hands a failure with its input to {@code failures}. */
+    static EngineResult runMetered(EnginePool.Lease lease, OperatorMetrics metrics, byte[] record,
+            Consumer<FailedRecord> failures) {
+        long t0 = System.nanoTime();
+        EngineResult result = lease.run(record);
+        metrics.record(result, System.nanoTime() - t0);
+        if (result instanceof EngineResult.Failed failed) {
+            failures.accept(new FailedRecord(record, failed));
+        }
+        return result;
+    }
+
+    /**
+     * Each tenant's records on that tenant's engine, keyed by tenant so one tenant's records
+     * stay on one subtask; failures also to {@link #FAILURES}.
+     */
+    public static SingleOutputStreamOperator<TenantResult> processTenants(DataStream<TenantRecord> records,
+            Map<String, EngineSpec> specsByTenant) {
+        return records.keyBy(TenantRecord::tenant)
+                .process(new HermeticTenantFunction(specsByTenant), TypeInformation.of(TenantResult.class))
+                .name("hermetic-tenants");
+    }
 
     /** One process per record, on the task's thread; failures also to {@link #FAILURES}. */
     public static SingleOutputStreamOperator<EngineResult> process(DataStream<byte[]> records, EngineSpec spec) {

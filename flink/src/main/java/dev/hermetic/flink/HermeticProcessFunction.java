@@ -32,13 +32,7 @@ public final class HermeticProcessFunction extends ProcessFunction<byte[], Engin
 
     @Override
     public void processElement(byte[] record, Context context, Collector<EngineResult> out) {
-        long t0 = System.nanoTime();
-        EngineResult result = lease.run(record);
-        metrics.record(result, System.nanoTime() - t0);
-        out.collect(result);
-        if (result instanceof EngineResult.Failed failed) {
-            context.output(Hermetic.FAILURES, new FailedRecord(record, failed));
-        }
+        out.collect(Hermetic.runMetered(lease, metrics, record, failed -> context.output(Hermetic.FAILURES, failed)));
     }
 
     @Override

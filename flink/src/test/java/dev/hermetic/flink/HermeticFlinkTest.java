@@ -1,5 +1,6 @@
 package dev.hermetic.flink;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -72,7 +74,7 @@ class HermeticFlinkTest {
                     } else {
                         byte[] bytes = new byte[(int) n];
                         output.read(bytes, 0);
-                        answers.add(new String(bytes, UTF_8));
+                        answers.add(new String(bytes, ISO_8859_1));
                     }
                 }
             }
@@ -81,7 +83,8 @@ class HermeticFlinkTest {
     }
 
     private static String describe(EngineResult result) {
-        return result instanceof EngineResult.Ok ok ? ok.text()
+        // Latin-1 maps every byte to one char: a digest compares as exactly as text does.
+        return result instanceof EngineResult.Ok ok ? new String(ok.output(), ISO_8859_1)
                 : "failed:" + ((EngineResult.Failed) result).kind() + ":" + ((EngineResult.Failed) result).reason();
     }
 
@@ -249,5 +252,40 @@ class HermeticFlinkTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    @Test
+    void threeTenantsOnOneStreamEachGetTheirOwnEngine() throws Exception {
+        List<String> docs = documents(5L, 40);
+        List<String> texts = new ArrayList<>();
+        List<TenantRecord> records = new ArrayList<>();
+        for (int i = 0; i < docs.size(); i++) {
+            records.add(new TenantRecord("acme", docs.get(i).getBytes(UTF_8)));
+            texts.add("line " + i);
+            records.add(new TenantRecord("globex", texts.get(i).getBytes(UTF_8)));
+        }
+        records.add(new TenantRecord("initech", new byte[0]));
+        records.add(new TenantRecord("nobody", new byte[0]));
+        List<String> expected = new ArrayList<>();
+        direct("json", docs).forEach(s -> expected.add("acme=" + s));
+        direct("sha256", texts).forEach(s -> expected.add("globex=" + s));
+        expected.add("initech=failed:DEADLINE:killed: DEADLINE");
+        expected.add("nobody=failed:REFUSED:no engine for tenant nobody");
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Map<String, EngineSpec> specs = Map.of(
+                "acme", EngineSpec.of("json", Engines.bytes("json")).withOutputCapacity(OUT).build(),
+                "globex", EngineSpec.of("sha256", Engines.bytes("sha256")).withOutputCapacity(OUT).build(),
+                "initech", EngineSpec.of("hostile-loop", Engines.bytes("hostile-loop"))
+                        .withCodec(Codec.NO_ARGUMENTS).withDeadline(Duration.ofMillis(300)).build());
+        List<String> all = new ArrayList<>();
+        try (CloseableIterator<String> it = Hermetic.processTenants(
+                        env.fromData(records, TypeInformation.of(TenantRecord.class)), specs)
+                .map(r -> r.tenant() + "=" + describe(r.result())).returns(Types.STRING).executeAndCollect()) {
+            it.forEachRemaining(all::add);
+        }
+        assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(EnginePool.SHARED.size()).isZero();
     }
 }
