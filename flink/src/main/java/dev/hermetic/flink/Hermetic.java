@@ -32,7 +32,7 @@ public final class Hermetic {
     public static final TypeInformation<EngineResult> RESULT = TypeInformation.of(new TypeHint<EngineResult>() {});
 
     /** A record's type: its bytes. */
-    private static final TypeInformation<byte[]> BYTES = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+    static final TypeInformation<byte[]> BYTES = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
 
     private Hermetic() {}
 
