@@ -1,0 +1,111 @@
+package dev.hermetic.flink;
+
+import dev.hermetic.host.Engine;
+import dev.hermetic.host.EngineProcess;
+import dev.hermetic.host.HermeticException;
+import dev.hermetic.host.Host;
+import dev.hermetic.host.KillReason;
+import dev.hermetic.host.ProcessResult;
+import dev.hermetic.host.Snapshot;
+import dev.hermetic.host.Span;
+import dev.hermetic.vmo.Vmo;
+
+/**
+ * The one place this module calls the host: warming an engine into a snapshot, and running one
+ * record on a clone of it. Everything else speaks {@link EngineSpec} and {@link EngineResult}.
+ */
+final class HostAdapter {
+    private HostAdapter() {}
+
+    /** A host, the spec's engine loaded in it and a warm snapshot; closing it closes all three. */
+    record Warm(Host host, Snapshot snapshot) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                snapshot.close();
+            } finally {
+                host.close();
+            }
+        }
+    }
+
+    /**
+     * Loads the spec's module into a host of its own and snapshots it. A pre-initialized module
+     * exports no {@code engine_init}, so the warm-up runs no engine code.
+     */
+    static Warm warm(EngineSpec spec) {
+        Host host = Host.builder().withDefaultLimits(spec.limits()).build();
+        try {
+            Engine engine = host.load(spec.name(), spec.module());
+            return new Warm(host, engine.snapshot());
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    /** Runs {@code record} on a fresh clone of {@code snapshot} under the spec's limits. */
+    static EngineResult run(Snapshot snapshot, EngineSpec spec, byte[] record) {
+        if (spec.codec() == Codec.NO_ARGUMENTS) {
+            return start(() -> snapshot.spawn(spec.limits()).start(), null, spec);
+        }
+        try (Vmo input = Vmo.create(Math.max(1, record.length));
+                Vmo output = Vmo.create(spec.outputCapacity())) {
+            input.write(record, 0);
+            return start(() -> snapshot.spawn(spec.limits())
+                    .start(Span.readOnly(input, 0, record.length), Span.writable(output, 0, spec.outputCapacity())),
+                    output, spec);
+        }
+    }
+
+    private interface Starter {
+        EngineProcess start();
+    }
+
+    private static EngineResult start(Starter starter, Vmo output, EngineSpec spec) {
+        EngineProcess process;
+        try {
+            process = starter.start();
+        } catch (HermeticException e) {
+            return new EngineResult.Failed(FailureKind.REFUSED, e.getMessage());
+        }
+        ProcessResult result;
+        try {
+            result = process.await();
+        } catch (RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+        return toResult(result, output, spec);
+    }
+
+    /** The sealed result of one process; {@code output} is null when the codec passes no spans. */
+    static EngineResult toResult(ProcessResult result, Vmo output, EngineSpec spec) {
+        if (result instanceof ProcessResult.Returned returned) {
+            if (output == null || returned.value().isEmpty()) {
+                return new EngineResult.Failed(FailureKind.EXITED,
+                        "returned " + returned.value().map(v -> String.valueOf(v.asLong())).orElse("nothing"));
+            }
+            long r = returned.value().get().asLong();
+            if (r < 0) {
+                return new EngineResult.Failed(FailureKind.STATUS, "status " + r);
+            }
+            if (r > spec.outputCapacity()) {
+                return new EngineResult.Failed(FailureKind.STATUS,
+                        "claimed " + r + " output bytes, more than the capacity " + spec.outputCapacity());
+            }
+            byte[] bytes = new byte[(int) r];
+            output.read(bytes, 0);
+            return new EngineResult.Ok(bytes);
+        } else if (result instanceof ProcessResult.Exited exited) {
+            return new EngineResult.Failed(FailureKind.EXITED, "exit code " + exited.code());
+        } else if (result instanceof ProcessResult.Trapped trapped) {
+            return new EngineResult.Failed(FailureKind.TRAPPED, trapped.kind() + ": " + trapped.message());
+        } else if (result instanceof ProcessResult.Killed killed) {
+            FailureKind kind = killed.reason() == KillReason.DEADLINE ? FailureKind.DEADLINE
+                    : killed.reason() == KillReason.MEMORY_LIMIT ? FailureKind.MEMORY_LIMIT : FailureKind.KILLED;
+            return new EngineResult.Failed(kind, "killed: " + killed.reason());
+        }
+        return new EngineResult.Failed(FailureKind.HOST_ERROR, String.valueOf(((ProcessResult.Failed) result).error()));
+    }
+}
