@@ -92,8 +92,8 @@ class AbiConformanceTest {
             assertThat(base + size).as(name).isLessThanOrEqualTo(engine.memory().pages() * 65536L);
             assertThat(engine.memory().readBytes((int) base, (int) size)).as(name).containsOnly(0);
         }
-        // The real filters, hostile-panic, kv-lookup, libc-probe and sjlj.
-        assertThat(windows).isEqualTo(Workloads.FILTERS.size() + 4);
+        // The real filters, hostile-panic, kv-lookup, libc-probe, sjlj, lua and sqlite.
+        assertThat(windows).isEqualTo(Workloads.FILTERS.size() + 6);
     }
 
     @Test
@@ -113,7 +113,7 @@ class AbiConformanceTest {
             assertThat(ring + capacity).as(name).isLessThanOrEqualTo(engine.memory().pages() * 65536L);
             assertThat(engine.memory().readLong(header + 8)).as(name).isZero();
         }
-        // Every C engine on the SDK's libc and every Rust engine.
-        assertThat(logs).isEqualTo(Workloads.FILTERS.size() + 4);
+        // Every C engine on the SDK's libc (lua and sqlite among them) and every Rust engine.
+        assertThat(logs).isEqualTo(Workloads.FILTERS.size() + 6);
     }
 }
