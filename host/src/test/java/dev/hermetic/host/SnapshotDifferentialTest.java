@@ -44,6 +44,11 @@ class SnapshotDifferentialTest {
             // sjlj's 64 KiB window leaves room for 4 KiB of output after its input page.
             Map.entry("sjlj", () -> List.of(readOnly("nested 20".getBytes(StandardCharsets.UTF_8)),
                     Span.writable(Vmo.create(4096), 0, 4096))),
+            // A script, then (after a NUL) what it reads as stdin.
+            Map.entry("lua", () -> filter("local co = coroutine.wrap(function(a) coroutine.yield(a * 2) end)\n"
+                    + "print(co(21), pcall(error, 'boom'), io.read('l'))\0stdin line\n")),
+            Map.entry("sqlite", () -> filter("create table t(k text, v int); insert into t values ('a', 2), ('b', 3);\n"
+                    + "select k, v * v from t order by k; select sum(v) from t;")),
             Map.entry("classifier", () -> filter(
                     "GET /index.html HTTP/1.1\nERROR disk full on /dev/sda1\nuser alice logged in\n1234-5678-9012-3456\n")));
 

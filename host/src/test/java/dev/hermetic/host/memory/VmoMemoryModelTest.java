@@ -49,6 +49,7 @@ class VmoMemoryModelTest {
             MemoryLimits limits = new MemoryLimits(initial, initial + r.nextInt(4));
             Memory model = new ByteArrayMemory(limits);
             Memory vmo = VmoMemoryFactory.create().apply(limits);
+            boolean modelIntact = true;
             for (int step = 0; step < 2000; step++) {
                 Function<Memory, Object> op;
                 int a = address(r, model);
@@ -83,9 +84,15 @@ class VmoMemoryModelTest {
                     // and a raw array error escapes; the VMO memory traps as Wasm requires.
                     assertThat(actual).as("seed %d round %d step %d", seed, round, step)
                             .asString().startsWith("WasmRuntimeException: out of bounds memory access");
-                    continue;
+                    // A fill whose end overflows may have written part of the model before the
+                    // error (seed 7866421327901, round 19, step 1149): the model stops being one.
+                    modelIntact = false;
+                    break;
                 }
                 assertThat(actual).as("seed %d round %d step %d", seed, round, step).isEqualTo(expected);
+            }
+            if (!modelIntact) {
+                continue;
             }
             int size = model.pages() * Memory.PAGE_SIZE;
             assertThat(vmo.readBytes(0, size)).as("seed %d round %d contents", seed, round)
