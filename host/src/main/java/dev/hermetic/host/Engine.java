@@ -213,6 +213,7 @@ public final class Engine {
                 .withImportValues(imports(gate))
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
+                .withTableFactory(memory.tables())
                 .build();
         if (startFunction >= 0) {
             instance.getMachine().call(startFunction, new long[0]);

@@ -350,7 +350,7 @@ public final class EngineProcess implements AutoCloseable {
                     // An empty span maps nothing: the engine gets (ptr, 0) and reads no byte.
                     memory.mapSpan((int) cursor, s);
                 }
-                raw[i++] = cursor;
+                raw[i++] = cursor + s.pageOffset();
                 raw[i++] = s.length();
                 cursor += s.mappedBytes();
             }

@@ -16,6 +16,7 @@ import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.host.internal.ProcessMemories;
 import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.vmo.MemoryBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
@@ -53,6 +54,11 @@ public final class Host implements AutoCloseable {
     private final Limits defaultLimits;
     /** No process commits more than this many bytes, whatever its limits say; positive. */
     private final long commitCeiling;
+    /**
+     * Every process's budget is a child of this one, and snapshots' frozen pages stay charged
+     * to it: the bytes committed by all of them together never exceed its limit.
+     */
+    private final MemoryBudget memoryBudget;
     /** The meters; backed by the user's registry or by nothing. */
     private final Metrics metrics;
     /** Loaded engines by the SHA-256 of their bytes; an entry is never replaced. */
@@ -71,6 +77,7 @@ public final class Host implements AutoCloseable {
         this.hookFailureListener = b.hookFailureListener;
         this.defaultLimits = b.defaultLimits;
         this.commitCeiling = b.commitCeiling;
+        this.memoryBudget = MemoryBudget.of(b.memoryBudget);
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -94,6 +101,15 @@ public final class Host implements AutoCloseable {
 
     public Limits defaultLimits() {
         return defaultLimits;
+    }
+
+    /**
+     * The host-wide budget every process's commits and table elements draw from, as do the
+     * frozen pages of snapshots. A caller may make its own VMOs charge it too
+     * ({@code Vmo.builder(n).withBudget(host.memoryBudget())}).
+     */
+    public MemoryBudget memoryBudget() {
+        return memoryBudget;
     }
 
     /** Loads an engine named after its hash. */
@@ -206,18 +222,21 @@ public final class Host implements AutoCloseable {
 
     /** A fresh memory for one process of {@code engine}, counted as live until released. */
     ProcessMemory newMemory(Engine engine, Limits limits) {
-        long committable = Math.min(limits.maxCommittedBytes(), commitCeiling);
-        ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, committable, liveMemories::remove);
+        ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, processBudget(limits), liveMemories::remove);
         liveMemories.add(memory);
         return memory;
     }
 
     /** A memory for a clone of {@code snapshot}, counted as live until released. */
     ProcessMemory newCloneMemory(Snapshot snapshot, Limits limits) {
-        long committable = Math.min(limits.maxCommittedBytes(), commitCeiling);
-        ProcessMemory memory = ProcessMemories.clone(snapshot.memory(), limits, committable, liveMemories::remove);
+        ProcessMemory memory = ProcessMemories.clone(snapshot.memory(), limits, processBudget(limits), liveMemories::remove);
         liveMemories.add(memory);
         return memory;
+    }
+
+    /** A process's own budget: its limit capped by the ceiling, every byte also drawn from the host's. */
+    private MemoryBudget processBudget(Limits limits) {
+        return memoryBudget.child(Math.min(limits.maxCommittedBytes(), commitCeiling));
     }
 
     void started(EngineProcess process) {
@@ -246,6 +265,7 @@ public final class Host implements AutoCloseable {
         private HookFailureListener hookFailureListener = HookFailureListener.logging();
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
+        private long memoryBudget = defaultMemoryBudget();
 
         private Builder() {}
 
@@ -297,6 +317,29 @@ public final class Host implements AutoCloseable {
             }
             this.commitCeiling = bytes;
             return this;
+        }
+
+        /**
+         * The most bytes all processes of the host may commit together (pages and table
+         * elements, snapshots' frozen pages included). Pages live on the JVM heap, so the
+         * default is {@link #DEFAULT_MEMORY_BUDGET_FRACTION} of the maximum heap. When it is
+         * spent, a process whose page commit does not fit ends as {@link KillReason#MEMORY_LIMIT}
+         * (a {@code table.grow} that does not fit returns -1) and the others go on. Keep it
+         * below the heap, with room for the host's own objects.
+         */
+        public Builder withMemoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memory budget must be positive: " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /** Half the heap: G1 keeps working with half the heap live, and the host's own objects fit beside. */
+        public static final double DEFAULT_MEMORY_BUDGET_FRACTION = 0.5;
+
+        private static long defaultMemoryBudget() {
+            return (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_BUDGET_FRACTION);
         }
 
         public Host build() {

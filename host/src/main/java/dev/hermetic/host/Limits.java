@@ -6,20 +6,25 @@ import java.util.Objects;
 
 /**
  * What one process may use. The defaults are safe for untrusted engines: ten seconds, 64 MiB
- * of linear memory, 64 MiB committed, an 8 MiB engine thread stack.
+ * of linear memory, 64 MiB committed, an 8 MiB engine thread stack, 65,536 table elements.
+ * Whatever a process's limits allow, its committed bytes also draw from the host's memory
+ * budget ({@link Host.Builder#withMemoryBudget}), so processes together cannot exhaust the heap.
  *
  * @param deadline wall-clock time from start to a {@link KillReason#DEADLINE} kill; positive
  * @param maxMemoryPages the most 64 KiB Wasm pages the linear memory may reach, spans mapped
  *     after the memory's end included; at least 1 and at most 65536
- * @param maxCommittedBytes the most bytes of pages the process may commit (its own writes,
- *     copy-on-write copies, fresh pages); positive
+ * @param maxCommittedBytes the most bytes the process may commit: pages (its own writes,
+ *     copy-on-write copies, fresh pages) and its tables' elements, 16 bytes each; positive
  * @param stackBytes the engine thread's stack size: it bounds recursion depth; at least 64 KiB
  * @param maxHookCalls the most hook call attempts, failed ones included; positive
  * @param maxHookArgumentBytes the longest argument capdata of one hook call; positive
  * @param maxHookResultBytes the longest result capdata of one hook call; positive
+ * @param maxTableElements the most elements all the process's tables may hold together, the
+ *     module's initial sizes included: {@code table.grow} past it returns -1, and a module
+ *     whose tables start bigger ends as {@link KillReason#MEMORY_LIMIT}; positive
  */
 public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedBytes, long stackBytes,
-        long maxHookCalls, int maxHookArgumentBytes, int maxHookResultBytes) {
+        long maxHookCalls, int maxHookArgumentBytes, int maxHookResultBytes, long maxTableElements) {
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_MEMORY_PAGES = 1024;
@@ -28,6 +33,8 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
     public static final long DEFAULT_MAX_HOOK_CALLS = HookGate.DEFAULT_MAX_CALLS;
     public static final int DEFAULT_MAX_HOOK_ARGUMENT_BYTES = HookGate.DEFAULT_MAX_ARGUMENT_BYTES;
     public static final int DEFAULT_MAX_HOOK_RESULT_BYTES = HookGate.DEFAULT_MAX_RESULT_BYTES;
+    /** Far above what compilers emit (a C or Rust engine's function table has hundreds), 1 MiB of heap. */
+    public static final long DEFAULT_MAX_TABLE_ELEMENTS = 1 << 16;
 
     public Limits {
         Objects.requireNonNull(deadline, "deadline");
@@ -47,6 +54,9 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
             throw new IllegalArgumentException("hook limits must be positive: " + maxHookCalls + " calls, "
                     + maxHookArgumentBytes + " argument bytes, " + maxHookResultBytes + " result bytes");
         }
+        if (maxTableElements <= 0) {
+            throw new IllegalArgumentException("maxTableElements must be positive: " + maxTableElements);
+        }
     }
 
     public static Limits defaults() {
@@ -65,7 +75,8 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
                 .withStackBytes(stackBytes)
                 .withMaxHookCalls(maxHookCalls)
                 .withMaxHookArgumentBytes(maxHookArgumentBytes)
-                .withMaxHookResultBytes(maxHookResultBytes);
+                .withMaxHookResultBytes(maxHookResultBytes)
+                .withMaxTableElements(maxTableElements);
     }
 
     /** Builds {@link Limits}, starting from the defaults. */
@@ -77,6 +88,7 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
         private long maxHookCalls = DEFAULT_MAX_HOOK_CALLS;
         private int maxHookArgumentBytes = DEFAULT_MAX_HOOK_ARGUMENT_BYTES;
         private int maxHookResultBytes = DEFAULT_MAX_HOOK_RESULT_BYTES;
+        private long maxTableElements = DEFAULT_MAX_TABLE_ELEMENTS;
 
         private Builder() {}
 
@@ -122,9 +134,14 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
             return this;
         }
 
+        public Builder withMaxTableElements(long elements) {
+            this.maxTableElements = elements;
+            return this;
+        }
+
         public Limits build() {
             return new Limits(deadline, maxMemoryPages, maxCommittedBytes, stackBytes,
-                    maxHookCalls, maxHookArgumentBytes, maxHookResultBytes);
+                    maxHookCalls, maxHookArgumentBytes, maxHookResultBytes, maxTableElements);
         }
     }
 }

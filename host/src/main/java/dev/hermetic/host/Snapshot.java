@@ -8,7 +8,6 @@ import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
 import dev.hermetic.host.internal.ProcessMemory;
-import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.vmo.Vmo;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -61,9 +60,12 @@ public final class Snapshot implements AutoCloseable {
     /** Takes the snapshot on the warm process's thread, between the warm-up and the process's end. */
     static Snapshot take(Engine engine, Instance instance, ProcessMemory processMemory, HookGate gate) {
         InstanceState state = InstanceState.capture(instance);
-        MemorySnapshot frozen = processMemory.snapshot(MemoryBudget.unlimited());
+        // Frozen pages live on the heap as long as the snapshot or a clone holds them: the host's budget counts them.
+        MemorySnapshot frozen = processMemory.snapshot(engine.host().memoryBudget().child(Long.MAX_VALUE));
         Map<Vmo, Vmo> cloned = new IdentityHashMap<>();
+        // Only a span of whole pages is one region of the caller's pages; partial pages are private copies.
         processMemory.spans().forEach((address, span) -> frozen.regions().stream()
+                .filter(r -> span.pageOffset() == 0 && span.length() % Span.PAGE_SIZE == 0)
                 .filter(r -> r.address() == Integer.toUnsignedLong(address))
                 .findFirst()
                 .ifPresent(r -> cloned.put(span.vmo(), r.vmo())));
@@ -100,7 +102,10 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    /** The frozen clone of the range a warm-up span mapped of {@code original}, if one did. */
+    /**
+     * The frozen clone of the range a warm-up span mapped of {@code original}, if one did and
+     * the range was whole pages (a partial page is a private copy, not the caller's page).
+     */
     public Optional<Vmo> clonedVmo(Vmo original) {
         return Optional.ofNullable(clonedVmos.get(original));
     }
@@ -171,6 +176,7 @@ public final class Snapshot implements AutoCloseable {
                 .withMachineFactory(engine.machineFactory())
                 .withMemoryFactory(processMemory::create)
                 .withGlobalFactory(state.globalFactory())
+                .withTableFactory(processMemory.tables())
                 .withStart(false)
                 .build();
         state.restoreInto(instance);

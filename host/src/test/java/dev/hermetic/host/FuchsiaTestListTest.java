@@ -172,6 +172,10 @@ class FuchsiaTestListTest {
         assertThatThrownBy(() -> Span.readOnly(vmo, 4096, 4097))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runs past the end of its 8192-byte VMO");
         assertThatThrownBy(() -> Span.writable(vmo, 12288, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Span.readOnly(vmo, 2048, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Span.readOnly(vmo, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        // A range inside one page occupies that page; one crossing a boundary occupies both.
+        assertThat(Span.readOnly(vmo, 2048, 1).mappedBytes()).isEqualTo(4096);
+        assertThat(Span.readOnly(vmo, 2048, 4096).mappedBytes()).isEqualTo(8192);
+        assertThat(Span.readOnly(vmo, 2048, 0).mappedBytes()).isZero();
     }
 }

@@ -104,7 +104,8 @@ class SnapshotTest {
             output.read(out, 0);
             assertThat(new String(out)).isEqualTo("{\"a\":{\"x\":true,\"y\":null},\"b\":[1,2,3]}");
             assertThat(zygote.committedBytes()).isPositive();
-            assertThat(clone.committedBytes()).as("pages the clone wrote")
+            // The input ends mid-page: the clone also holds a private copy of that page.
+            assertThat(clone.committedBytes() - Span.PAGE_SIZE).as("pages the clone wrote")
                     .isPositive().isLessThan(zygote.committedBytes());
         }
     }

@@ -104,6 +104,36 @@ class VmoTest {
     }
 
     @Test
+    void aChildBudgetDrawsFromItsParentAndGivesBackToBoth() {
+        MemoryBudget host = MemoryBudget.of(3 * PAGE);
+        MemoryBudget a = host.child(2 * PAGE);
+        MemoryBudget b = host.child(2 * PAGE);
+        Vmo va = Vmo.builder(4 * PAGE).withBudget(a).build();
+        Vmo vb = Vmo.builder(4 * PAGE).withBudget(b).build();
+        byte[] two = new byte[2 * PAGE];
+        java.util.Arrays.fill(two, (byte) 1);
+        va.write(two, 0);
+        vb.write(of("b"), 0);
+        assertThat(host.committedBytes()).isEqualTo(3 * PAGE);
+        // b is under its own limit, but the parent is full: refused, and nothing is charged anywhere.
+        assertThat(statusOf(() -> vb.write(of("b"), PAGE))).isEqualTo(Status.NO_MEMORY);
+        assertThat(b.committedBytes()).isEqualTo(PAGE);
+        assertThat(host.committedBytes()).isEqualTo(3 * PAGE);
+        assertThat(statusOf(() -> b.charge(1))).isEqualTo(Status.NO_MEMORY);
+        assertThat(b.committedBytes()).isEqualTo(PAGE);
+        va.close();
+        assertThat(host.committedBytes()).isEqualTo(PAGE);
+        b.charge(PAGE);
+        assertThat(host.committedBytes()).isEqualTo(2 * PAGE);
+        b.release(PAGE);
+        vb.close();
+        assertThat(host.committedBytes()).isZero();
+        assertThat(a.committedBytes()).isZero();
+        assertThat(b.committedBytes()).isZero();
+        assertThat(statusOf(() -> host.child(-1))).isEqualTo(Status.INVALID_ARGS);
+    }
+
+    @Test
     void concurrentWritersOnDisjointRangesAllLand() throws Exception {
         Vmo vmo = Vmo.create(64 * PAGE);
         Thread[] threads = new Thread[4];

@@ -70,13 +70,16 @@ public record InstanceState(long[] globalLow, long[] globalHigh, int[][] tables,
      * Gives {@code clone}, an instance of the same module built without running any of its
      * code, this state: tables are resized and overwritten, segments dropped. Globals are
      * restored earlier, by the global factory, as the instance is built.
+     *
+     * @throws MemoryLimitExceeded if a table cannot grow to its warm size under the clone's limits
      */
     public void restoreInto(Instance clone) {
         for (int t = 0; t < tables.length; t++) {
             TableInstance table = clone.table(t);
             int[] refs = tables[t];
-            if (table.size() < refs.length) {
-                table.grow(refs.length - table.size(), -1, clone);
+            if (table.size() < refs.length && table.grow(refs.length - table.size(), -1, clone) < 0) {
+                throw new MemoryLimitExceeded("the snapshot's table " + t + " has " + refs.length
+                        + " elements; the clone's limits leave no room for them");
             }
             for (int i = 0; i < refs.length; i++) {
                 table.setRef(i, refs[i], clone);

@@ -1,6 +1,7 @@
 package dev.hermetic.host.internal;
 
 import dev.hermetic.host.Limits;
+import dev.hermetic.vmo.MemoryBudget;
 import java.util.function.Consumer;
 
 /** Makes the linear memory of a process. */
@@ -8,17 +9,17 @@ public final class ProcessMemories {
     private ProcessMemories() {}
 
     /**
-     * A VMO-backed memory starting from {@code image}, committing at most {@code committableBytes};
-     * {@code onRelease} is called once when the process is done with it.
+     * A VMO-backed memory starting from {@code image}, charging every commit to {@code budget},
+     * the process's own; {@code onRelease} is called once when the process is done with it.
      */
-    public static ProcessMemory vmo(MemoryImage image, Limits limits, long committableBytes,
+    public static ProcessMemory vmo(MemoryImage image, Limits limits, MemoryBudget budget,
             Consumer<ProcessMemory> onRelease) {
-        return new VmoProcessMemory(image, null, limits, committableBytes, onRelease);
+        return new VmoProcessMemory(image, null, limits, budget, onRelease);
     }
 
     /** A clone of {@code snapshot}: its pages shared copy-on-write, only the clone's own writes committed. */
-    public static ProcessMemory clone(MemorySnapshot snapshot, Limits limits, long committableBytes,
+    public static ProcessMemory clone(MemorySnapshot snapshot, Limits limits, MemoryBudget budget,
             Consumer<ProcessMemory> onRelease) {
-        return new VmoProcessMemory(null, snapshot, limits, committableBytes, onRelease);
+        return new VmoProcessMemory(null, snapshot, limits, budget, onRelease);
     }
 }

@@ -6,11 +6,17 @@ import dev.hermetic.host.Span;
 import dev.hermetic.vmo.MemoryBudget;
 import java.util.Map;
 
-/** One process's linear memory, from its creation by Chicory to its release when the process ends. */
+/**
+ * One process's memory, from its creation by Chicory to its release when the process ends: its
+ * linear memory and its tables, both charged to the process's budget.
+ */
 public interface ProcessMemory {
 
     /** Creates the Chicory memory; Chicory calls it once while instantiating. */
     Memory create(MemoryLimits declared);
+
+    /** Makes the process's tables; hand it to Chicory's {@code withTableFactory}. */
+    ProcessTables tables();
 
     /** The memory {@link #create} made. */
     Memory memory();
@@ -24,10 +30,10 @@ public interface ProcessMemory {
     /** Freezes the memory as it is now for cloning; its frozen pages are charged to {@code budget}. */
     MemorySnapshot snapshot(MemoryBudget budget);
 
-    /** Ends the memory's life. Writable spans already hold what the engine wrote. */
+    /** Ends the memory's life and gives back its budget. Writable spans already hold what the engine wrote. */
     void release();
 
-    /** Bytes of pages this process has committed so far. */
+    /** Bytes this process has committed so far: its pages and its table elements. */
     long committedBytes();
 
     /** Write faults that committed a page (copy-on-write copies and fresh zero pages) so far. */
