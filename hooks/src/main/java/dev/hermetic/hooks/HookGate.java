@@ -227,6 +227,10 @@ public final class HookGate implements AutoCloseable {
             Smallcaps.decode(result);
             return result;
         } catch (Exception | StackOverflowError e) {
+            if (e instanceof InterruptedException) {
+                // The interrupt is how the host stops the process: it must outlive this catch.
+                Thread.currentThread().interrupt();
+            }
             failureListener.hookFailed(caller, hookName, e);
             throw new HookException(HookStatus.INTERNAL, "hook " + hookName + " failed", e);
         }

@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.VdsoImports;
@@ -19,9 +20,11 @@ import java.util.function.Function;
 
 /**
  * A loaded engine: parsed, checked and compiled once, ready to start any number of processes.
- * Immutable and safe to share between threads.
+ * Safe to share between threads. Close it (or {@link Host#unload} it) when no more processes
+ * will start: it leaves the host's cache, and its compiled code and image are garbage once no
+ * process or snapshot refers to it.
  */
-public final class Engine {
+public final class Engine implements AutoCloseable {
     /** The host that loaded this engine and runs its processes. */
     private final Host host;
     /** The parsed module; it passed {@link EngineChecker} under the host's vDSO. */
@@ -58,6 +61,8 @@ public final class Engine {
     private final boolean hasSpanWindow;
     /** Whether the module exports {@code _initialize}, run before anything else in every process. */
     private final boolean hasInitialize;
+    /** False until {@link #close}; then no process, clone or snapshot starts. Never false again. */
+    private volatile boolean closed;
 
     Engine(Host host, WasmModule module, WasmModule instanceModule, byte[] bytes, String sha256, String name, Function<Instance, Machine> machineFactory,
             MemoryImage image, EngineInfo info) {
@@ -69,7 +74,7 @@ public final class Engine {
         this.sha256 = sha256;
         this.name = name;
         this.machineFactory = machineFactory;
-        this.sharedImports = VdsoImports.importsHooks(module) ? null : VdsoImports.forProcess(module, null);
+        this.sharedImports = VdsoImports.importsHooks(module) ? null : VdsoImports.forProcess(module, null, null);
         this.image = image;
         this.info = info;
         FunctionType start = EngineChecker.exportedFunction(module, EngineChecker.ENGINE_START).orElseThrow();
@@ -126,9 +131,39 @@ public final class Engine {
      * A new process with {@code limits}, not yet started, granted the named hooks of the host.
      *
      * @throws dev.hermetic.hooks.HookException NOT_FOUND if a name is not in the host's hook table
+     * @throws EngineClosedException if the engine is closed
      */
     public EngineProcess newProcess(Limits limits, String... grantedHooks) {
+        requireOpen();
         return new EngineProcess(this, limits, Set.of(grantedHooks), null);
+    }
+
+    /**
+     * No new process, clone or snapshot of this engine: each then throws
+     * {@link EngineClosedException}. Processes and clones already made run and finish as usual.
+     * The engine leaves the host's cache: loading its bytes again compiles a new engine.
+     * Closing again does nothing.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        host.forget(this);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** @throws EngineClosedException if the engine is closed */
+    void requireOpen() {
+        if (closed) {
+            throw new EngineClosedException("the engine " + name + " is closed");
+        }
+    }
+
+    /** What the engine weighs in the host's cache: its module's bytes and its image's committed pages. */
+    long weightBytes() {
+        return bytes.length + image.committedBytes();
     }
 
     /**
@@ -149,8 +184,10 @@ public final class Engine {
      *
      * @param grantedHooks hooks the warm-up may call; references it was given stay valid in clones
      * @throws WarmupFailedException if the warm-up trapped, exited or was killed
+     * @throws EngineClosedException if the engine is closed
      */
     public Snapshot snapshot(Limits limits, Warmup warmup, String... grantedHooks) {
+        requireOpen();
         EngineProcess warm = new EngineProcess(this, limits, Set.of(grantedHooks), null);
         Snapshot[] taken = new Snapshot[1];
         warm.launch((instance, memory) -> {
@@ -198,9 +235,9 @@ public final class Engine {
         return machineFactory;
     }
 
-    /** The vDSO for one process; {@code gate} is used only if the module imports hook calls. */
-    ImportValues imports(HookGate gate) {
-        return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, gate);
+    /** The vDSO for one process; {@code gate} and {@code kill} are used only if the module imports hook calls. */
+    ImportValues imports(HookGate gate, KillSwitch kill) {
+        return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, gate, kill);
     }
 
     WasmModule instanceModule() {
@@ -208,9 +245,9 @@ public final class Engine {
     }
 
     /** Instantiates the module over {@code memory}: data segments applied, start function run. */
-    Instance instantiate(ProcessMemory memory, HookGate gate) {
+    Instance instantiate(ProcessMemory memory, HookGate gate, KillSwitch kill) {
         Instance instance = Instance.builder(instanceModule)
-                .withImportValues(imports(gate))
+                .withImportValues(imports(gate, kill))
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .withTableFactory(memory.tables())

@@ -2,11 +2,15 @@ package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
+import dev.hermetic.vmo.Rights;
+import dev.hermetic.vmo.ZxException;
 import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
 import dev.hermetic.host.internal.Outcomes;
 import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.SpansDoNotFit;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,8 +48,25 @@ public final class EngineProcess implements AutoCloseable {
     private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
     /** Why the host asked the process to stop; set at most once, null while nobody asked. */
     private final AtomicReference<KillReason> killReason = new AtomicReference<>();
-    /** The engine thread; null until {@link #start}, which may succeed only once. */
+    /** Thrown with the first kill request and never reset: the vDSO refuses to return into a killed engine. */
+    private final KillSwitch killSwitch = new KillSwitch();
+    /** Set by the first {@link #start} (or by {@link #close} before any): a process launches at most once. */
+    private final AtomicBoolean launched = new AtomicBoolean();
+    /** True when {@link #close} came before any start: the process never runs. */
+    private volatile boolean closedUnstarted;
+    /** The engine thread; null until it is made in {@link #launch}, and null if that failed. */
     private final AtomicReference<Thread> thread = new AtomicReference<>();
+    /**
+     * True while this clone still holds its snapshot's frozen pages open ({@link Snapshot#cloneBuilt}
+     * not yet called for it); false for a fresh process. Cleared exactly once.
+     */
+    private final AtomicBoolean holdsSnapshot;
+    /**
+     * Closes the hook gate and lets go of the snapshot if the process never ran: called by
+     * {@link #close} before start, by a failed launch, or by the cleaner once an unstarted
+     * process is garbage. Does nothing once the engine thread has started.
+     */
+    private final Cleaner.Cleanable unstartedRelease;
     /** {@link System#nanoTime()} at the first kill request; meaningful only once {@link #killReason} is set. */
     private volatile long killRequestedNanos;
     /** {@link System#nanoTime()} at start and at the end; the end is 0 while running. */
@@ -62,6 +85,34 @@ public final class EngineProcess implements AutoCloseable {
         this.hookGate = engine.host().newHookGate(id, engine, limits, grantedHooks);
         if (origin != null) {
             origin.restoreReferences(hookGate.clist());
+        }
+        this.holdsSnapshot = new AtomicBoolean(origin != null);
+        this.unstartedRelease = CLEANER.register(this, new UnstartedRelease(hookGate, origin, holdsSnapshot));
+    }
+
+    /**
+     * Releases what an unstarted process holds. It refers to the process's parts, never to the
+     * process, so the cleaner can run it; after a run both steps are no-ops (the engine thread
+     * released the snapshot and closed the gate), and while the thread runs it holds the process.
+     */
+    private record UnstartedRelease(HookGate gate, Snapshot origin, AtomicBoolean holdsSnapshot) implements Runnable {
+        @Override
+        public void run() {
+            releaseSnapshot(origin, holdsSnapshot);
+            gate.close();
+        }
+    }
+
+    /** Releases unstarted processes dropped without {@link #close}: their hook gates and snapshot pages. */
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "hermetic-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static void releaseSnapshot(Snapshot origin, AtomicBoolean holdsSnapshot) {
+        if (holdsSnapshot.compareAndSet(true, false)) {
+            origin.cloneBuilt();
         }
     }
 
@@ -83,7 +134,7 @@ public final class EngineProcess implements AutoCloseable {
      * @throws ProcessStateException if the process has started
      */
     public String exportToEngine(String kref) {
-        if (thread.get() != null) {
+        if (launched.get()) {
             throw new ProcessStateException("references are handed over before start");
         }
         return hookGate.clist().exportToEngine(kref);
@@ -102,6 +153,8 @@ public final class EngineProcess implements AutoCloseable {
      * parameters), then runs the engine on its own thread and returns at once.
      *
      * @throws ArgumentMismatchException if the arguments do not fit the signature; nothing ran
+     * @throws SpanRefusedException if a span's VMO handle is closed or lacks a right its mapping
+     *     needs; nothing ran
      * @throws ProcessStateException if the process was already started, or its host is closed
      */
     public EngineProcess start(Arg... args) {
@@ -120,22 +173,36 @@ public final class EngineProcess implements AutoCloseable {
         ProcessResult run(Instance instance, ProcessMemory memory) throws Exception;
     }
 
-    /** Runs {@code body} on the process's own thread under its limits, and returns at once. */
+    /**
+     * Runs {@code body} on the process's own thread under its limits, and returns at once. If the
+     * host cannot give it a thread or a deadline (no native thread left, a timer that refuses),
+     * the process ends at once as {@link ProcessResult.Failed}.
+     *
+     * @throws ProcessStateException if the process was started or closed before, or the host is closed
+     */
     EngineProcess launch(Body body) {
-        if (engine.host().scheduler().isShutdown()) {
-            throw new ProcessStateException("the host is closed");
+        if (!launched.compareAndSet(false, true)) {
+            throw new ProcessStateException(closedUnstarted ? "the process was closed" : "process already started");
         }
-        Thread t = new Thread(null, () -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
-        t.setDaemon(true);
-        if (!thread.compareAndSet(null, t)) {
-            throw new ProcessStateException("process already started");
+        try {
+            engine.host().started(this);
+        } catch (RuntimeException e) {
+            unstartedRelease.clean();
+            throw e;
         }
         startNanos = System.nanoTime();
-        engine.host().started(this);
-        engine.host().metrics().processStarted(engine.name());
-        deadline = engine.host().scheduler().schedule(
-                () -> stop(KillReason.DEADLINE), limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
-        t.start();
+        try {
+            Thread t = engine.host().newEngineThread(() -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
+            thread.set(t);
+            engine.host().metrics().processStarted(engine.name());
+            deadline = engine.host().scheduler().schedule(
+                    () -> stop(KillReason.DEADLINE), limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            t.start();
+        } catch (RuntimeException | Error e) {
+            // RejectedExecutionException, OutOfMemoryError("unable to create native thread"): the engine never ran.
+            unstartedRelease.clean();
+            finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
+        }
         return this;
     }
 
@@ -153,18 +220,70 @@ public final class EngineProcess implements AutoCloseable {
             throw new ArgumentMismatchException(function + " takes " + want
                     + " but the arguments are " + given + " (a span is two I32: ptr, len)");
         }
+        for (Arg a : args) {
+            if (a instanceof Span s) {
+                checkMappable(s);
+            }
+        }
     }
 
-    /** Asks the engine to stop; it ends as {@link KillReason#BY_HOST} unless it ended already. */
+    /** A span the host cannot map is the caller's mistake: refuse it here, not as a trap once the engine runs. */
+    private static void checkMappable(Span span) {
+        int needed = Rights.MAP | Rights.READ | (span.writable() ? Rights.WRITE : 0);
+        int rights;
+        try {
+            rights = span.vmo().rights();
+        } catch (ZxException e) {
+            throw new SpanRefusedException("the span's VMO handle is closed: " + span, e);
+        }
+        if (!Rights.has(rights, needed)) {
+            throw new SpanRefusedException("the span's VMO handle lacks rights 0x" + Integer.toHexString(needed & ~rights)
+                    + " (a " + (span.writable() ? "writable" : "read-only") + " span needs MAP, READ"
+                    + (span.writable() ? ", WRITE" : "") + "): " + span, null);
+        }
+    }
+
+    /**
+     * Asks the engine to stop; it ends as {@link KillReason#BY_HOST} unless it ended already or
+     * was killed for another reason first. Every call interrupts the engine thread again.
+     */
     public void kill() {
         stop(KillReason.BY_HOST);
     }
 
+    /**
+     * The kill is sticky: the first reason wins, the switch stays thrown, and the thread is
+     * interrupted now and again every {@link #REINTERRUPT_MILLIS} ms until it ends, so a hook
+     * that swallows one interrupt and blocks again is woken again.
+     */
     private void stop(KillReason reason) {
         Thread t = thread.get();
-        if (t != null && !result.isDone() && killReason.compareAndSet(null, reason)) {
+        if (t == null || result.isDone()) {
+            return;
+        }
+        if (killReason.compareAndSet(null, reason)) {
             killRequestedNanos = System.nanoTime();
+            killSwitch.trip();
             t.interrupt();
+            reinterruptLater(t);
+        } else {
+            t.interrupt();
+        }
+    }
+
+    /** How often a killed process's thread is interrupted again while it has not ended. */
+    static final long REINTERRUPT_MILLIS = 10;
+
+    private void reinterruptLater(Thread t) {
+        try {
+            engine.host().scheduler().schedule(() -> {
+                if (!result.isDone()) {
+                    t.interrupt();
+                    reinterruptLater(t);
+                }
+            }, REINTERRUPT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The host's timer is shut down: Host.close has already waited for every process.
         }
     }
 
@@ -202,7 +321,7 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     public boolean isAlive() {
-        return thread.get() != null && !result.isDone();
+        return launched.get() && !closedUnstarted && !result.isDone();
     }
 
     /** Wall-clock time from start to end, or to now while running. */
@@ -225,17 +344,27 @@ public final class EngineProcess implements AutoCloseable {
         return committedBytes;
     }
 
-    /** Kills the process if it still runs and waits for its end. */
+    /**
+     * Kills the process if it still runs and waits for its end. A process never started is
+     * released instead: its hook gate closes, a clone lets go of its snapshot's frozen pages,
+     * and it can no longer start. (An unstarted process dropped without close is released
+     * when it is garbage.)
+     */
     @Override
     public void close() {
-        if (thread.get() != null) {
+        if (launched.compareAndSet(false, true)) {
+            closedUnstarted = true;
+            unstartedRelease.clean();
+            return;
+        }
+        if (!closedUnstarted) {
             kill();
             await();
         }
     }
 
     private void requireStarted() {
-        if (thread.get() == null) {
+        if (!launched.get() || closedUnstarted) {
             throw new ProcessStateException("process not started");
         }
     }
@@ -245,19 +374,21 @@ public final class EngineProcess implements AutoCloseable {
         Throwable failure = null;
         ProcessMemory memory = null;
         try {
+            // A kill before the thread ran interrupted nothing: its interrupt is made here.
+            killSwitch.check();
             Instance instance;
             if (origin == null) {
                 memory = engine.host().newMemory(engine, limits);
-                instance = engine.instantiate(memory, hookGate);
+                instance = engine.instantiate(memory, hookGate, killSwitch);
                 if (engine.hasInitialize()) {
                     instance.export(EngineChecker.INITIALIZE).apply();
                 }
             } else {
                 try {
                     memory = engine.host().newCloneMemory(origin, limits);
-                    instance = origin.instantiate(memory, hookGate);
+                    instance = origin.instantiate(memory, hookGate, killSwitch);
                 } finally {
-                    origin.cloneBuilt();
+                    releaseSnapshot(origin, holdsSnapshot);
                 }
             }
             outcome = body.run(instance, memory);
@@ -273,10 +404,17 @@ public final class EngineProcess implements AutoCloseable {
                 engine.host().metrics().copyOnWriteFaults(engine.name(), memory.copyOnWriteFaults());
                 memory.release();
             }
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (Throwable e) {
             failure = failure != null ? failure : e;
         }
-        finish(failure == null ? outcome : Outcomes.classify(failure, killReason.get()));
+        ProcessResult end;
+        try {
+            end = failure == null ? outcome : Outcomes.classify(failure, killReason.get());
+        } catch (RuntimeException e) {
+            end = new ProcessResult.Failed(new HostError("cannot classify " + failure, e));
+        }
+        // finish completes the result whatever else throws: await() never hangs on a host bug.
+        finish(end);
     }
 
     /** The warm-up's view of this process's instance; used only on the process's thread. */
@@ -358,16 +496,20 @@ public final class EngineProcess implements AutoCloseable {
         return raw;
     }
 
+    /** Records the end and completes the result; the result completes whatever else throws. */
     private void finish(ProcessResult outcome) {
         endNanos = System.nanoTime();
-        ScheduledFuture<?> d = deadline;
-        if (d != null) {
-            d.cancel(false);
+        try {
+            ScheduledFuture<?> d = deadline;
+            if (d != null) {
+                d.cancel(false);
+            }
+            var metrics = engine.host().metrics();
+            metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
+            stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
+        } finally {
+            engine.host().ended(this);
+            result.complete(outcome);
         }
-        var metrics = engine.host().metrics();
-        metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
-        stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
-        engine.host().ended(this);
-        result.complete(outcome);
     }
 }

@@ -11,6 +11,7 @@ import dev.hermetic.hooks.HookException;
 import dev.hermetic.hooks.HookFailureListener;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.hooks.HookTable;
+import dev.hermetic.host.internal.EngineCache;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
@@ -22,12 +23,12 @@ import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 
 /**
@@ -61,13 +62,17 @@ public final class Host implements AutoCloseable {
     private final MemoryBudget memoryBudget;
     /** The meters; backed by the user's registry or by nothing. */
     private final Metrics metrics;
-    /** Loaded engines by the SHA-256 of their bytes; an entry is never replaced. */
-    private final Map<String, Engine> engines = new ConcurrentHashMap<>();
+    /** Loaded engines by the SHA-256 of their bytes, bounded (see {@link Builder#withEngineCache}); an entry is never replaced. */
+    private final EngineCache<Engine> engines;
     /** Processes started and not yet ended. */
     private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
+    /** Set once by {@link #close}, before it kills anything: no process starts after. Guarded by {@link #liveProcesses}. */
+    private boolean closing;
+    /** Makes each process's engine thread; a seam for tests. */
+    private final EngineThreads engineThreads;
     /** Memories of processes that are running; each leaves when its process ends. */
     private final Set<ProcessMemory> liveMemories = ConcurrentHashMap.newKeySet();
-    /** One daemon thread that fires deadlines; it never runs engine code. */
+    /** Fires deadlines and re-interrupts killed threads; it never runs engine code. See {@link #deadlineTimer}. */
     private final ScheduledExecutorService scheduler;
 
     private Host(Builder b) {
@@ -80,11 +85,49 @@ public final class Host implements AutoCloseable {
         this.memoryBudget = MemoryBudget.of(b.memoryBudget);
         this.metrics = new Metrics(b.registry,
                 () -> liveMemories.stream().mapToLong(ProcessMemory::committedBytes).sum());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.scheduler = deadlineTimer();
+        this.engineThreads = b.engineThreads;
+        this.engines = new EngineCache<>(b.maxCachedEngines, b.maxCachedEngineBytes, Engine::weightBytes);
+    }
+
+    /**
+     * The deadline timer: one daemon thread that only interrupts (it never runs engine code), at
+     * the highest Java priority (honoured by the OS where it can be; Linux ignores it unless the
+     * JVM runs with {@code -XX:ThreadPriorityPolicy=1} as root). A cancelled deadline leaves the
+     * queue at once: a host that runs many short processes with long deadlines would otherwise
+     * hold every one of them until its delay ran out.
+     */
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "hermetic-deadlines");
             t.setDaemon(true);
+            t.setPriority(Thread.MAX_PRIORITY);
             return t;
         });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return timer;
+    }
+
+    /** Deadlines and re-interrupts waiting in the timer's queue; cancelled ones leave it at once. */
+    int pendingTimerTasks() {
+        return ((ScheduledThreadPoolExecutor) scheduler).getQueue().size();
+    }
+
+    /** Makes an engine thread, not started; package-private so tests can make it fail. */
+    @FunctionalInterface
+    interface EngineThreads {
+        Thread newThread(Runnable body, String name, long stackBytes);
+
+        EngineThreads DAEMONS = (body, name, stackBytes) -> {
+            Thread t = new Thread(null, body, name, stackBytes);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    Thread newEngineThread(Runnable body, String name, long stackBytes) {
+        return engineThreads.newThread(body, name, stackBytes);
     }
 
     public static Builder builder() {
@@ -151,6 +194,24 @@ public final class Host implements AutoCloseable {
                 machines, MemoryImage.build(module), info);
         Engine raced = engines.putIfAbsent(sha256, engine);
         return raced != null ? raced : engine;
+    }
+
+    /**
+     * Closes {@code engine} ({@link Engine#close}): it leaves the cache and starts no new
+     * process, clone or snapshot; processes already running finish.
+     */
+    public void unload(Engine engine) {
+        engine.close();
+    }
+
+    /** An engine closed: a later load of its bytes compiles it again. */
+    void forget(Engine engine) {
+        engines.remove(engine.sha256(), engine);
+    }
+
+    /** Engines in the cache now. */
+    int cachedEngines() {
+        return engines.size();
     }
 
     /**
@@ -239,22 +300,38 @@ public final class Host implements AutoCloseable {
         return memoryBudget.child(Math.min(limits.maxCommittedBytes(), commitCeiling));
     }
 
+    /** Counts {@code process} as live. @throws ProcessStateException once the host is closing */
     void started(EngineProcess process) {
-        liveProcesses.add(process);
+        synchronized (liveProcesses) {
+            if (closing) {
+                throw new ProcessStateException("the host is closed");
+            }
+            liveProcesses.add(process);
+        }
     }
 
     void ended(EngineProcess process) {
         liveProcesses.remove(process);
     }
 
-    /** Kills every process still running, waits for their ends, and stops the deadline timer. */
+    /**
+     * Stops accepting processes (a later start throws {@link ProcessStateException}), kills every
+     * process still running, waits for their ends, and stops the deadline timer.
+     */
     @Override
     public void close() {
-        for (EngineProcess p : liveProcesses) {
-            p.close();
+        List<EngineProcess> running;
+        synchronized (liveProcesses) {
+            closing = true;
+            running = List.copyOf(liveProcesses);
         }
+        running.forEach(EngineProcess::kill);
+        running.forEach(EngineProcess::close);
         scheduler.shutdownNow();
     }
+
+    /** How many engines the cache holds unless {@link Builder#withEngineCache} says otherwise. */
+    public static final int DEFAULT_MAX_CACHED_ENGINES = 256;
 
     /** Builds a {@link Host}. */
     public static final class Builder {
@@ -266,8 +343,17 @@ public final class Host implements AutoCloseable {
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
         private long memoryBudget = defaultMemoryBudget();
+        private EngineThreads engineThreads = EngineThreads.DAEMONS;
+        private int maxCachedEngines = DEFAULT_MAX_CACHED_ENGINES;
+        private long maxCachedEngineBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
 
         private Builder() {}
+
+        /** How engine threads are made; tests make it fail. */
+        Builder withEngineThreads(EngineThreads engineThreads) {
+            this.engineThreads = Objects.requireNonNull(engineThreads);
+            return this;
+        }
 
         /** Where the host's meters go; none by default. */
         public Builder withMeterRegistry(MeterRegistry registry) {
@@ -340,6 +426,24 @@ public final class Host implements AutoCloseable {
 
         private static long defaultMemoryBudget() {
             return (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_BUDGET_FRACTION);
+        }
+
+        /**
+         * Bounds the engine cache: at most {@code maxEngines} engines and {@code maxBytes} bytes
+         * of them (an engine weighs its module's bytes plus its initial memory image's committed
+         * bytes; its compiled code, which grows with the module, is not counted). The least
+         * recently loaded engine leaves first; it keeps working for whoever holds it, and loading
+         * its bytes again compiles it again. Defaults: {@value #DEFAULT_MAX_CACHED_ENGINES}
+         * engines and a quarter of the JVM heap, at most 256 MiB. A host that loads modules from
+         * its callers should keep the bounds small, or {@link Host#unload} what it is done with.
+         */
+        public Builder withEngineCache(int maxEngines, long maxBytes) {
+            if (maxEngines < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("engine cache bounds must be positive: " + maxEngines + ", " + maxBytes);
+            }
+            this.maxCachedEngines = maxEngines;
+            this.maxCachedEngineBytes = maxBytes;
+            return this;
         }
 
         public Host build() {

@@ -5,6 +5,7 @@ import dev.hermetic.hooks.CList;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.InstanceState;
+import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
 import dev.hermetic.host.internal.ProcessMemory;
@@ -86,8 +87,10 @@ public final class Snapshot implements AutoCloseable {
      * warm process was handed are in its c-list under the same names.
      *
      * @throws ProcessStateException if the snapshot is closed
+     * @throws EngineClosedException if its engine is closed
      */
     public EngineProcess spawn(Limits limits, String... grantedHooks) {
+        engine.requireOpen();
         synchronized (this) {
             if (closed) {
                 throw new ProcessStateException("the snapshot is closed");
@@ -138,8 +141,8 @@ public final class Snapshot implements AutoCloseable {
 
     /**
      * No more spawns. The frozen pages are released once every clone spawned so far has been
-     * started and built (a clone never started keeps them until it is garbage); clones keep
-     * the pages they share.
+     * built, or closed without being started ({@link EngineProcess#close}; a clone dropped
+     * unstarted lets go when it is garbage); clones keep the pages they share.
      */
     @Override
     public synchronized void close() {
@@ -169,10 +172,10 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** Builds a clone's instance over {@code processMemory}, already made from {@link #memory}: no engine code runs. */
-    Instance instantiate(ProcessMemory processMemory, HookGate gate) {
+    Instance instantiate(ProcessMemory processMemory, HookGate gate, KillSwitch kill) {
         // The engine's instance module has no start section: a clone must not run it again.
         Instance instance = Instance.builder(engine.instanceModule())
-                .withImportValues(engine.imports(gate))
+                .withImportValues(engine.imports(gate, kill))
                 .withMachineFactory(engine.machineFactory())
                 .withMemoryFactory(processMemory::create)
                 .withGlobalFactory(state.globalFactory())

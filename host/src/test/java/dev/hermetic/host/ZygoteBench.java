@@ -82,7 +82,7 @@ public final class ZygoteBench {
     /** A fresh instance as a process gets one, with engine_init when asked; returns how to release it. */
     private static Runnable freshInstance(Engine engine, Limits limits, boolean init) {
         ProcessMemory memory = engine.host().newMemory(engine, limits);
-        Instance instance = engine.instantiate(memory, null);
+        Instance instance = engine.instantiate(memory, null, null);
         if (engine.hasInitialize()) {
             instance.export(EngineChecker.INITIALIZE).apply();
         }
@@ -95,7 +95,7 @@ public final class ZygoteBench {
     /** Chicory's own instantiation, ByteArrayMemory with the data segments copied in; the GC releases it. */
     private static Runnable plainChicoryInstance(Engine engine) {
         Instance instance = Instance.builder(engine.instanceModule())
-                .withImportValues(engine.imports(null))
+                .withImportValues(engine.imports(null, null))
                 .withMachineFactory(engine.machineFactory())
                 .build();
         if (engine.hasInitialize()) {
@@ -107,7 +107,7 @@ public final class ZygoteBench {
     /** A clone's instance; returns how to release it. */
     private static Runnable clone(Snapshot zygote, Limits limits) {
         ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote, limits);
-        zygote.instantiate(memory, null);
+        zygote.instantiate(memory, null, null);
         return memory::release;
     }
 
@@ -127,7 +127,7 @@ public final class ZygoteBench {
                 break;
             }
             ProcessMemory memory = engine.host().newCloneMemory(zygote, limits);
-            Instance instance = zygote.instantiate(memory, null);
+            Instance instance = zygote.instantiate(memory, null, null);
             if (engine.startParameters().size() == 4) {
                 Vmo output = Vmo.create(4096);
                 unused.warmInstance(instance, memory).call(EngineChecker.ENGINE_START,

@@ -116,6 +116,10 @@ final class RunCommand implements Callable<Integer> {
             fields.put("message", t.message());
             err.println("hermetic: the engine trapped: " + t.kind() + ": " + t.message());
             exitCode = 1;
+        } else if (result instanceof ProcessResult.Failed f) {
+            fields.put("message", f.error().message());
+            err.println("hermetic: the host failed the process: " + f.error().message());
+            exitCode = 1;
         } else {
             ProcessResult.Killed k = (ProcessResult.Killed) result;
             fields.put("reason", k.reason().name());

@@ -77,6 +77,11 @@ public final class MemoryImage {
         return bytes;
     }
 
+    /** Bytes of pages the image holds: the data segments it applied, page by page. */
+    public long committedBytes() {
+        return vmo.info().committedBytes();
+    }
+
     public boolean holdsSegments() {
         return holdsSegments;
     }

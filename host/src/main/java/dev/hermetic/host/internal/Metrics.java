@@ -8,16 +8,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
  * The host's meters. Names are dotted lowercase; tags are bounded (engine name, outcome,
  * trap kind or kill reason, cache result). Without a user registry an empty composite registry
- * takes the calls and keeps nothing.
+ * takes the calls and keeps nothing. A registry that throws loses its meters, never a process:
+ * every call here catches what the registry throws and logs the first failure.
  */
 public final class Metrics {
+    private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
+
     /** Where meters are registered; the user's registry, never a global one. */
     private final MeterRegistry registry;
+    /** Whether a registry failure has been logged; only the first is. */
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     /**
      * @param registry the user's registry, or null for none
@@ -25,76 +31,99 @@ public final class Metrics {
      */
     public Metrics(MeterRegistry registry, LongSupplier liveCommittedBytes) {
         this.registry = registry == null ? new CompositeMeterRegistry() : registry;
-        Gauge.builder("hermetic.memory.committed", liveCommittedBytes, s -> (double) s.getAsLong())
+        record(() -> Gauge.builder("hermetic.memory.committed", liveCommittedBytes, s -> (double) s.getAsLong())
                 .description("Bytes committed by live processes")
                 .baseUnit("bytes")
                 .strongReference(true)
-                .register(this.registry);
+                .register(this.registry));
+    }
+
+    /** Runs one meter update; what the registry throws is logged once and dropped. */
+    private void record(Runnable update) {
+        try {
+            update.run();
+        } catch (RuntimeException e) {
+            if (failureLogged.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "the meter registry threw; meters are dropped while it does", e);
+            }
+        }
     }
 
     public void processStarted(String engine) {
-        Counter.builder("hermetic.process.started").tag("engine", engine).register(registry).increment();
+        record(() -> {
+            Counter.builder("hermetic.process.started").tag("engine", engine).register(registry).increment();
+        });
     }
 
     public void processEnded(String engine, ProcessResult result, Duration duration) {
-        String detail;
-        if (result instanceof ProcessResult.Trapped t) {
-            detail = t.kind().name().toLowerCase(java.util.Locale.ROOT);
-        } else if (result instanceof ProcessResult.Killed k) {
-            detail = k.reason().name().toLowerCase(java.util.Locale.ROOT);
-        } else {
-            detail = "none";
-        }
-        Counter.builder("hermetic.process.ended")
-                .tag("engine", engine)
-                .tag("outcome", result.outcome())
-                .tag("detail", detail)
-                .register(registry)
-                .increment();
-        Timer.builder("hermetic.process.duration")
-                .tag("engine", engine)
-                .tag("outcome", result.outcome())
-                .register(registry)
-                .record(duration);
+        record(() -> {
+            String detail;
+            if (result instanceof ProcessResult.Trapped t) {
+                detail = t.kind().name().toLowerCase(java.util.Locale.ROOT);
+            } else if (result instanceof ProcessResult.Killed k) {
+                detail = k.reason().name().toLowerCase(java.util.Locale.ROOT);
+            } else {
+                detail = "none";
+            }
+            Counter.builder("hermetic.process.ended")
+                    .tag("engine", engine)
+                    .tag("outcome", result.outcome())
+                    .tag("detail", detail)
+                    .register(registry)
+                    .increment();
+            Timer.builder("hermetic.process.duration")
+                    .tag("engine", engine)
+                    .tag("outcome", result.outcome())
+                    .register(registry)
+                    .record(duration);
+        });
     }
 
     public void killLatency(String engine, Duration latency) {
-        Timer.builder("hermetic.process.kill.latency")
-                .description("From a deadline or kill to the engine thread's end")
-                .tag("engine", engine)
-                .register(registry)
-                .record(latency);
+        record(() -> {
+            Timer.builder("hermetic.process.kill.latency")
+                    .description("From a deadline or kill to the engine thread's end")
+                    .tag("engine", engine)
+                    .register(registry)
+                    .record(latency);
+        });
     }
 
     public void copyOnWriteFaults(String engine, long faults) {
-        Counter.builder("hermetic.memory.cow.faults")
-                .description("Write faults that committed a page: copy-on-write copies and fresh zero pages")
-                .tag("engine", engine)
-                .register(registry)
-                .increment(faults);
+        record(() -> {
+            Counter.builder("hermetic.memory.cow.faults")
+                    .description("Write faults that committed a page: copy-on-write copies and fresh zero pages")
+                    .tag("engine", engine)
+                    .register(registry)
+                    .increment(faults);
+        });
     }
 
     public void engineCache(boolean hit) {
-        Counter.builder("hermetic.engine.cache").tag("result", hit ? "hit" : "miss").register(registry).increment();
+        record(() -> {
+            Counter.builder("hermetic.engine.cache").tag("result", hit ? "hit" : "miss").register(registry).increment();
+        });
     }
 
     /** One hook call attempt; {@code hook} is null when the engine named no granted hook. */
     public void hookCall(String engine, String hook, long result) {
-        String outcome = "ok";
-        if (result < 0) {
-            outcome = "status" + result;
-            for (HookStatus status : HookStatus.values()) {
-                if (status.code() == result) {
-                    outcome = status.name().toLowerCase(java.util.Locale.ROOT);
+        record(() -> {
+            String outcome = "ok";
+            if (result < 0) {
+                outcome = "status" + result;
+                for (HookStatus status : HookStatus.values()) {
+                    if (status.code() == result) {
+                        outcome = status.name().toLowerCase(java.util.Locale.ROOT);
+                    }
                 }
             }
-        }
-        Counter.builder("hermetic.hook.calls")
-                .description("Hook call attempts by hook and outcome")
-                .tag("engine", engine)
-                .tag("hook", hook != null ? hook : "ungranted")
-                .tag("outcome", outcome)
-                .register(registry)
-                .increment();
+            Counter.builder("hermetic.hook.calls")
+                    .description("Hook call attempts by hook and outcome")
+                    .tag("engine", engine)
+                    .tag("hook", hook != null ? hook : "ungranted")
+                    .tag("outcome", outcome)
+                    .register(registry)
+                    .increment();
+        });
     }
 }

@@ -1,12 +1,19 @@
 package dev.hermetic.host.internal;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import dev.hermetic.host.HostError;
 import dev.hermetic.host.KillReason;
 import dev.hermetic.host.ProcessResult;
 import dev.hermetic.host.TrapKind;
 import java.util.Locale;
 
-/** Turns whatever ended an engine's thread abnormally into a {@link ProcessResult}. */
+/**
+ * Turns whatever ended an engine's thread abnormally into a {@link ProcessResult}, by the
+ * exception's type: Chicory's own exceptions and the host's trap types are the engine's doing
+ * and become {@code Trapped} (or {@code Exited}, {@code Killed}); anything else is a host bug
+ * and becomes {@code Failed}, never {@code Trapped(OTHER)}.
+ */
 public final class Outcomes {
     private Outcomes() {}
 
@@ -29,20 +36,21 @@ public final class Outcomes {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof StackOverflowError) {
                 return new ProcessResult.Trapped(TrapKind.STACK_EXHAUSTED, "call stack exhausted");
-            }
-            if (t instanceof ReadOnlyWriteTrap) {
+            } else if (t instanceof ReadOnlyWriteTrap) {
                 return new ProcessResult.Trapped(TrapKind.READ_ONLY_WRITE, t.getMessage());
-            }
-            if (t instanceof SpansDoNotFit) {
+            } else if (t instanceof SpansDoNotFit) {
                 return new ProcessResult.Trapped(TrapKind.SPANS_DO_NOT_FIT, t.getMessage());
-            }
-            if (t instanceof ChicoryInterruptedException) {
+            } else if (t instanceof ChicoryInterruptedException) {
                 // Interrupted with no kill recorded: something other than the host's deadline or kill.
                 return new ProcessResult.Killed(KillReason.BY_HOST);
+            } else if (t instanceof ChicoryException) {
+                // Chicory raises one type for every trap (and for a module it cannot instantiate):
+                // only its message tells them apart.
+                String message = String.valueOf(t.getMessage());
+                return new ProcessResult.Trapped(kindOf(message), message);
             }
         }
-        String message = String.valueOf(failure.getMessage());
-        return new ProcessResult.Trapped(kindOf(message), message);
+        return new ProcessResult.Failed(new HostError("the host failed while running the engine: " + failure, failure));
     }
 
     private static TrapKind kindOf(String message) {

@@ -27,8 +27,10 @@ public final class VdsoImports {
 
     /**
      * @param gate the process's gate; may be null only when the module imports no hook call
+     * @param kill the process's kill switch, checked on every hook call's entry and exit (a hook
+     *     that blocks is where a kill can be swallowed); may be null with {@code gate}
      */
-    public static ImportValues forProcess(WasmModule module, HookGate gate) {
+    public static ImportValues forProcess(WasmModule module, HookGate gate, KillSwitch kill) {
         List<ImportFunction> functions = new ArrayList<>();
         for (FunctionImport imp : functionImports(module)) {
             var type = module.typeSection().getType(imp.typeIndex());
@@ -39,11 +41,18 @@ public final class VdsoImports {
                         }));
                 // The checker has fixed both signatures: six i32 and two i32, returning i64.
                 case Vdso.HOOK_CALL -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
-                        (instance, args) -> new long[] {gate.call(engineMemory(instance.memory()),
-                                (int) args[0], (int) args[1], (int) args[2], (int) args[3], (int) args[4], (int) args[5])}));
+                        (instance, args) -> {
+                            kill.check();
+                            long status = gate.call(engineMemory(instance.memory()),
+                                    (int) args[0], (int) args[1], (int) args[2], (int) args[3], (int) args[4], (int) args[5]);
+                            kill.check();
+                            return new long[] {status};
+                        }));
                 case Vdso.HOOK_RESULT -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
-                        (instance, args) -> new long[] {gate.takeResult(engineMemory(instance.memory()),
-                                (int) args[0], (int) args[1])}));
+                        (instance, args) -> {
+                            kill.check();
+                            return new long[] {gate.takeResult(engineMemory(instance.memory()), (int) args[0], (int) args[1])};
+                        }));
                 default -> throw new IllegalStateException("the checker let through vdso." + imp.name());
             }
         }
