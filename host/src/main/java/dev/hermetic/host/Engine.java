@@ -130,12 +130,41 @@ public final class Engine implements AutoCloseable {
     /**
      * A new process with {@code limits}, not yet started, granted the named hooks of the host.
      *
-     * @throws dev.hermetic.hooks.HookException NOT_FOUND if a name is not in the host's hook table
+     * @throws UnknownHookException if a name is not in the host's hook table
      * @throws EngineClosedException if the engine is closed
      */
     public EngineProcess newProcess(Limits limits, String... grantedHooks) {
         requireOpen();
         return new EngineProcess(this, limits, Set.of(grantedHooks), null);
+    }
+
+    /**
+     * Runs the engine once as a filter on {@code input}, in a fresh process with the host's
+     * default limits, no hooks, and room for {@link FilterRequest#defaultOutputCapacity} bytes.
+     *
+     * <pre>{@code
+     * byte[] digest = host.load(wasm).filter(input).output();
+     * }</pre>
+     *
+     * @throws ArgumentMismatchException if {@code engine_start} does not take the filter's four i32
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process is killed
+     */
+    public FilterResult filter(byte[] input) throws InterruptedException {
+        return filter(FilterRequest.of(input));
+    }
+
+    /**
+     * Runs the engine once as a filter, in a fresh process, as {@code request} says. The input and
+     * output VMOs are made and closed here; for zero-copy use map your own with
+     * {@link #newProcess} and {@link Span}.
+     *
+     * @throws ArgumentMismatchException if {@code engine_start} does not take the filter's four i32
+     * @throws UnknownHookException if a granted hook is not in the host's hook table
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process is killed
+     */
+    public FilterResult filter(FilterRequest request) throws InterruptedException {
+        Limits limits = request.limits().orElse(host.defaultLimits());
+        return Filters.run(request, (in, out) -> Filters.once(newProcess(limits, request.hooks()), in, out));
     }
 
     /**

@@ -132,10 +132,14 @@ public final class EngineProcess implements AutoCloseable {
      * the slot of a capdata. The entry is released when the process ends.
      *
      * @throws ProcessStateException if the process has started
+     * @throws IllegalArgumentException if {@code kref} is null or empty
      */
     public String exportToEngine(String kref) {
         if (launched.get()) {
             throw new ProcessStateException("references are handed over before start");
+        }
+        if (kref == null || kref.isEmpty()) {
+            throw new IllegalArgumentException("kref must be a non-empty string");
         }
         return hookGate.clist().exportToEngine(kref);
     }
@@ -342,6 +346,16 @@ public final class EngineProcess implements AutoCloseable {
     /** Bytes the process had committed when it ended. */
     public long committedBytes() {
         return committedBytes;
+    }
+
+    /** Hook call attempts so far, failed ones included. */
+    public long hookCalls() {
+        return hookGate.calls();
+    }
+
+    /** What the run cost: its duration, the bytes committed at its end, its hook calls. */
+    public Measurements measurements() {
+        return new Measurements(duration(), committedBytes, hookGate.calls());
     }
 
     /**

@@ -260,17 +260,25 @@ public final class Host implements AutoCloseable {
      * A hook gate for one process: its grants, its hook limits, its own c-list; hook outcomes
      * are counted per granted hook.
      *
-     * @throws HookException NOT_FOUND if a granted name is not in the host's hook table
+     * @throws UnknownHookException if a granted name is not in the host's hook table
      */
     HookGate newHookGate(String processId, Engine engine, Limits limits, Set<String> grants) {
+        try {
+            return hookGateBuilder(processId, engine, limits, grants).build();
+        } catch (HookException e) {
+            // The hooks module does not know the host's exception root: its refusal is wrapped here, at the boundary.
+            throw new UnknownHookException(e.getMessage(), e);
+        }
+    }
+
+    private HookGate.Builder hookGateBuilder(String processId, Engine engine, Limits limits, Set<String> grants) {
         return HookGate.builder(hooks, new HookCaller(processId, engine.name()))
                 .withGrants(grants.toArray(String[]::new))
                 .withMaxCalls(limits.maxHookCalls())
                 .withMaxArgumentBytes(limits.maxHookArgumentBytes())
                 .withMaxResultBytes(limits.maxHookResultBytes())
                 .withFailureListener(hookFailureListener)
-                .withCallObserver((hook, result) -> metrics.hookCall(engine.name(), hook, result))
-                .build();
+                .withCallObserver((hook, result) -> metrics.hookCall(engine.name(), hook, result));
     }
 
     Metrics metrics() {

@@ -172,7 +172,8 @@ class HookCallsTest {
     void grantingAHookTheHostDoesNotHaveFailsBeforeAnythingRuns() {
         Engine engine = host.load("hook-filter", Fixtures.wasm("hook-filter"));
         assertThatThrownBy(() -> engine.newProcess(host.defaultLimits(), "launchMissiles"))
-                .isInstanceOfSatisfying(HookException.class, e -> assertThat(e.status()).isEqualTo(HookStatus.NOT_FOUND));
+                .isInstanceOf(UnknownHookException.class)
+                .cause().isInstanceOfSatisfying(HookException.class, e -> assertThat(e.status()).isEqualTo(HookStatus.NOT_FOUND));
     }
 
     @Test
