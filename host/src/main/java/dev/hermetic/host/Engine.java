@@ -167,6 +167,26 @@ public final class Engine implements AutoCloseable {
         return Filters.run(request, (in, out) -> Filters.once(newProcess(limits, request.hooks()), in, out));
     }
 
+    /** A warm process under the host's default limits, granted no hooks; see {@link #warmProcess(Limits, String...)}. */
+    public WarmProcess warmProcess() throws InterruptedException {
+        return warmProcess(host.defaultLimits());
+    }
+
+    /**
+     * A process initialized once ({@code _initialize}, then {@code engine_init} if exported) and
+     * kept for many calls of {@code engine_start}; the caller closes it. Returns once the
+     * initialization has returned, within the limits' deadline.
+     *
+     * @throws WarmupFailedException if the initialization trapped, exited or was killed
+     * @throws UnknownHookException if a granted hook is not in the host's hook table
+     * @throws EngineClosedException if the engine is closed
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process is killed
+     */
+    public WarmProcess warmProcess(Limits limits, String... grantedHooks) throws InterruptedException {
+        requireOpen();
+        return new WarmProcess(this, limits, Set.of(grantedHooks));
+    }
+
     /**
      * No new process, clone or snapshot of this engine: each then throws
      * {@link EngineClosedException}. Processes and clones already made run and finish as usual.

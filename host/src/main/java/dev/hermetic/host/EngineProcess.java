@@ -185,6 +185,14 @@ public final class EngineProcess implements AutoCloseable {
      * @throws ProcessStateException if the process was started or closed before, or the host is closed
      */
     EngineProcess launch(Body body) {
+        return launch(body, true);
+    }
+
+    /**
+     * As {@link #launch(Body)}; with {@code deadlineAtStart} false no deadline is set, and the
+     * caller bounds each stretch of work with {@link #deadlineIn} instead (a warm process).
+     */
+    EngineProcess launch(Body body, boolean deadlineAtStart) {
         if (!launched.compareAndSet(false, true)) {
             throw new ProcessStateException(closedUnstarted ? "the process was closed" : "process already started");
         }
@@ -199,8 +207,9 @@ public final class EngineProcess implements AutoCloseable {
             Thread t = engine.host().newEngineThread(() -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
             thread.set(t);
             engine.host().metrics().processStarted(engine.name());
-            deadline = engine.host().scheduler().schedule(
-                    () -> stop(KillReason.DEADLINE), limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            if (deadlineAtStart) {
+                deadline = deadlineIn(limits.deadline());
+            }
             t.start();
         } catch (RuntimeException | Error e) {
             // RejectedExecutionException, OutOfMemoryError("unable to create native thread"): the engine never ran.
@@ -208,6 +217,16 @@ public final class EngineProcess implements AutoCloseable {
             finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
         }
         return this;
+    }
+
+    /**
+     * Kills the process as {@link KillReason#DEADLINE} after {@code delay} unless the returned
+     * future is cancelled first.
+     *
+     * @throws RejectedExecutionException if the host's timer is shut down
+     */
+    ScheduledFuture<?> deadlineIn(Duration delay) {
+        return engine.host().scheduler().schedule(() -> stop(KillReason.DEADLINE), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     static void checkArguments(String function, List<ValueType> want, Arg... args) {
@@ -302,6 +321,11 @@ public final class EngineProcess implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new HermeticException("process failed", e.getCause());
         }
+    }
+
+    /** Waits for the end without giving way to interrupts: for a process that was killed or told to end. */
+    ProcessResult awaitEnd() {
+        return result.join();
     }
 
     /** Waits at most {@code timeout}; empty if the process is still running then. */
