@@ -220,8 +220,9 @@ public final class Engine implements AutoCloseable {
      * snapshots it.
      *
      * @throws WarmupFailedException if the warm-up trapped, exited or was killed
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the warm process is killed
      */
-    public Snapshot snapshot() {
+    public Snapshot snapshot() throws InterruptedException {
         return snapshot(host.defaultLimits(), Warmup.engineInit());
     }
 
@@ -234,8 +235,9 @@ public final class Engine implements AutoCloseable {
      * @param grantedHooks hooks the warm-up may call; references it was given stay valid in clones
      * @throws WarmupFailedException if the warm-up trapped, exited or was killed
      * @throws EngineClosedException if the engine is closed
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the warm process is killed
      */
-    public Snapshot snapshot(Limits limits, Warmup warmup, String... grantedHooks) {
+    public Snapshot snapshot(Limits limits, Warmup warmup, String... grantedHooks) throws InterruptedException {
         requireOpen();
         EngineProcess warm = new EngineProcess(this, limits, Set.of(grantedHooks), null);
         Snapshot[] taken = new Snapshot[1];
@@ -245,7 +247,16 @@ public final class Engine implements AutoCloseable {
             return new ProcessResult.Returned(Optional.empty());
         });
         // await() orders the engine thread's write of taken[0] before this read.
-        ProcessResult result = warm.await();
+        ProcessResult result;
+        try {
+            result = warm.await();
+        } catch (InterruptedException e) {
+            warm.close();
+            if (taken[0] != null) {
+                taken[0].close();
+            }
+            throw e;
+        }
         if (!(result instanceof ProcessResult.Returned) || taken[0] == null) {
             if (taken[0] != null) {
                 taken[0].close();

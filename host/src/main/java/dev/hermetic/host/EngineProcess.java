@@ -310,37 +310,46 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the end. Every process ends: its deadline bounds it. */
-    public ProcessResult await() {
+    /**
+     * Waits for the end. Every process ends: its deadline bounds it.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting, as
+     *     {@link Process#waitFor()} is; the process runs on
+     * @throws ProcessStateException if the process was not started
+     */
+    public ProcessResult await() throws InterruptedException {
         requireStarted();
         try {
             return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HermeticException("interrupted while waiting for the process", e);
         } catch (ExecutionException e) {
-            throw new HermeticException("process failed", e.getCause());
+            throw unreachable(e);
         }
     }
 
-    /** Waits for the end without giving way to interrupts: for a process that was killed or told to end. */
-    ProcessResult awaitEnd() {
-        return result.join();
-    }
-
-    /** Waits at most {@code timeout}; empty if the process is still running then. */
-    public Optional<ProcessResult> await(Duration timeout) {
+    /**
+     * Waits at most {@code timeout}; empty if the process is still running then.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process runs on
+     */
+    public Optional<ProcessResult> await(Duration timeout) throws InterruptedException {
         requireStarted();
         try {
             return Optional.of(result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HermeticException("interrupted while waiting for the process", e);
         } catch (ExecutionException e) {
-            throw new HermeticException("process failed", e.getCause());
+            throw unreachable(e);
         }
+    }
+
+    /** {@link #result} is only ever completed normally ({@link #finish}); its future cannot fail. */
+    private static IllegalStateException unreachable(ExecutionException e) {
+        return new IllegalStateException("a process result completed exceptionally", e);
+    }
+
+    /** Waits for the end without giving way to interrupts: for a process that was killed or told to end. */
+    ProcessResult awaitEnd() {
+        return result.join();
     }
 
     /** Completes with the result when the process ends. */
@@ -397,7 +406,8 @@ public final class EngineProcess implements AutoCloseable {
         }
         if (!closedUnstarted) {
             kill();
-            await();
+            // The kill is sticky and re-interrupts: the end comes promptly, so close need not give way to interrupts.
+            awaitEnd();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.hermetic.host;
 
 import dev.hermetic.vmo.Vmo;
+import dev.hermetic.vmo.ZxException;
 
 /** The filter call shared by engines, snapshots and warm processes: VMOs made, mapped, read and closed for the caller. */
 final class Filters {
@@ -28,6 +29,9 @@ final class Filters {
             in.write(input, 0);
             Ran ran = call.run(Span.readOnly(in, 0, input.length), Span.writable(out, 0, capacity));
             return result(ran, out, capacity);
+        } catch (ZxException e) {
+            // The vmo module's exception does not reach the caller of a host call: it is wrapped at this boundary.
+            throw new HermeticException("cannot make or read the filter's VMOs: " + e.getMessage(), e);
         }
     }
 

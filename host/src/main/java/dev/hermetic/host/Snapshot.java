@@ -150,8 +150,12 @@ public final class Snapshot implements AutoCloseable {
                 throw new ProcessStateException("the snapshot is closed");
             }
         }
-        return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
-                Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+        try {
+            return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
+                    Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+        } catch (IllegalArgumentException e) {
+            throw new HermeticException("the warm state does not fit a portable module: " + e.getMessage(), e);
+        }
     }
 
     /**

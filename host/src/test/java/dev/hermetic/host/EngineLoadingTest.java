@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class EngineLoadingTest {
 
     @Test
-    void loadingTheSameBytesTwiceReturnsTheCachedEngine() {
+    void loadingTheSameBytesTwiceReturnsTheCachedEngine() throws Exception {
         var registry = new SimpleMeterRegistry();
         try (Host host = Host.builder().withMeterRegistry(registry).build()) {
             Engine first = host.load(Fixtures.engine("hc-add"));
@@ -25,7 +25,7 @@ class EngineLoadingTest {
     }
 
     @Test
-    void anImportOutsideTheVdsoRefusesTheEngineNamingEveryOffender() {
+    void anImportOutsideTheVdsoRefusesTheEngineNamingEveryOffender() throws Exception {
         try (Host host = Host.builder().build()) {
             assertThatThrownBy(() -> host.load(Fixtures.engine("hostile-wasi-import")))
                     .isInstanceOfSatisfying(EngineRefusedException.class, e -> assertThat(e.problems())
@@ -39,7 +39,7 @@ class EngineLoadingTest {
     }
 
     @Test
-    void hookImportsNeedTheHooksVariant() {
+    void hookImportsNeedTheHooksVariant() throws Exception {
         byte[] wasm = Fixtures.wasm("hook-proxy");
         try (Host exitOnly = Host.builder().build(); Host hooks = Host.builder().withVdso(Vdso.WITH_HOOKS).build()) {
             assertThatThrownBy(() -> exitOnly.load(wasm))
@@ -55,7 +55,7 @@ class EngineLoadingTest {
     }
 
     @Test
-    void aModuleWithoutEngineStartIsRefusedAndInspectSaysWhy() {
+    void aModuleWithoutEngineStartIsRefusedAndInspectSaysWhy() throws Exception {
         try (Host host = Host.builder().build()) {
             EngineInfo info = host.inspect(Fixtures.wasm("no-start"));
             assertThat(info.valid()).isFalse();
@@ -69,7 +69,7 @@ class EngineLoadingTest {
     }
 
     @Test
-    void mutatedModulesLoadOrFailWithATypedErrorAndNeverBreakTheHost() {
+    void mutatedModulesLoadOrFailWithATypedErrorAndNeverBreakTheHost() throws Exception {
         long seed = Fixtures.seed();
         Random random = new Random(seed);
         byte[] original = Fixtures.wasm("filter-copy");

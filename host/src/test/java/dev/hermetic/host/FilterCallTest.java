@@ -16,7 +16,7 @@ class FilterCallTest {
     private final Host host = Host.builder().build();
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         host.close();
     }
 
@@ -69,13 +69,13 @@ class FilterCallTest {
     }
 
     @Test
-    void anEngineThatIsNotAFilterIsRefusedBeforeItRuns() {
+    void anEngineThatIsNotAFilterIsRefusedBeforeItRuns() throws Exception {
         Engine add = host.load(Fixtures.engine("hc-add"));
         assertThatThrownBy(() -> add.filter(new byte[1])).isInstanceOf(ArgumentMismatchException.class);
     }
 
     @Test
-    void requestsAreCheckedWhenMade() {
+    void requestsAreCheckedWhenMade() throws Exception {
         assertThatThrownBy(() -> FilterRequest.of(new byte[1]).withOutputCapacity(0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(FilterRequest.defaultOutputCapacity(0)).isEqualTo(64 << 10);
         assertThat(FilterRequest.defaultOutputCapacity(1 << 20)).isEqualTo(4 << 20);

@@ -25,7 +25,7 @@ class HostMemoryBudgetTest {
 
     @ParameterizedTest
     @ValueSource(ints = {8, 32})
-    void concurrentBombsOnDefaultLimitsAllEndAsResults(int bombs) {
+    void concurrentBombsOnDefaultLimitsAllEndAsResults(int bombs) throws Exception {
         long heap = Runtime.getRuntime().maxMemory();
         assumeTrue(heap <= 512L << 20, "runs in the -Xmx256m execution only: this heap is " + (heap >> 20) + " MiB");
         try (Host host = Host.builder().build()) {
@@ -35,13 +35,13 @@ class HostMemoryBudgetTest {
     }
 
     @Test
-    void aConfiguredBudgetBoundsEveryProcessTogether() {
+    void aConfiguredBudgetBoundsEveryProcessTogether() throws Exception {
         try (Host host = Host.builder().withMemoryBudget(96L << 20).build()) {
             runBombs(host, 8);
         }
     }
 
-    private static void runBombs(Host host, int bombs) {
+    private static void runBombs(Host host, int bombs) throws InterruptedException {
         // Long deadlines: every bomb must end by its memory, not by the clock.
         Limits limits = host.defaultLimits().toBuilder().withDeadline(Duration.ofMinutes(2)).build();
         Engine bomb = host.load(Fixtures.engine("hostile-memory-bomb"));

@@ -18,7 +18,7 @@ class WarmProcessTest {
     private final Host host = Host.builder().build();
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         host.close();
     }
 
