@@ -122,9 +122,13 @@ public final class Engine implements AutoCloseable {
         return info;
     }
 
-    /** A new process with the host's default limits, not yet started. */
-    public EngineProcess newProcess() {
-        return newProcess(host.defaultLimits());
+    /**
+     * A new process with the host's default limits, not yet started, granted the named hooks.
+     *
+     * @throws UnknownHookException if a name is not in the host's hook table
+     */
+    public EngineProcess newProcess(String... grantedHooks) {
+        return newProcess(host.defaultLimits(), grantedHooks);
     }
 
     /**

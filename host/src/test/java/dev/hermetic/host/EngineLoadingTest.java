@@ -15,7 +15,7 @@ class EngineLoadingTest {
         var registry = new SimpleMeterRegistry();
         try (Host host = Host.builder().withMeterRegistry(registry).build()) {
             Engine first = host.load(Fixtures.engine("hc-add"));
-            Engine second = host.load("other-name", Fixtures.engine("hc-add").clone());
+            Engine second = host.load(first.name(), Fixtures.engine("hc-add").clone()); // another name is refused: NamesAndGrantsTest
             assertThat(second).isSameAs(first);
             assertThat(first.sha256()).hasSize(64);
             assertThat(registry.get("hermetic.engine.cache").tag("result", "hit").counter().count()).isEqualTo(1);
