@@ -199,6 +199,8 @@ public final class EngineProcess implements AutoCloseable {
         try {
             engine.host().started(this);
         } catch (RuntimeException e) {
+            // The host is closed: the process never runs, as if closed before start.
+            closedUnstarted = true;
             unstartedRelease.clean();
             throw e;
         }

@@ -137,7 +137,10 @@ class FailurePathsTest {
             assertThat(p.isAlive()).as(p.id() + " ended by close").isFalse();
             assertThat(p.await()).isEqualTo(new ProcessResult.Killed(KillReason.BY_HOST));
         }
-        assertThatThrownBy(() -> loop.newProcess().start()).isInstanceOf(ProcessStateException.class);
+        EngineProcess late = loop.newProcess();
+        assertThatThrownBy(late::start).isInstanceOf(ProcessStateException.class).hasMessageContaining("host is closed");
+        assertThat(late.isAlive()).isFalse();
+        assertThatThrownBy(late::await).isInstanceOf(ProcessStateException.class);
     }
 
     /** Whether the snapshot's frozen VMOs are still open: their handles close when the pages are let go. */
