@@ -20,7 +20,10 @@ import java.util.function.Function;
 
 /**
  * A loaded engine: parsed, checked and compiled once, ready to start any number of processes.
- * Safe to share between threads. Close it (or {@link Host#unload} it) when no more processes
+ * Safe to share between threads: processes, clones and warm processes of one engine run
+ * concurrently, each on its own thread. The host calls only what wasm-engines/ABI.md names: the
+ * start section and {@code _initialize} once per instance, {@code engine_init} to warm up, and
+ * {@code engine_start}; an exported {@code _start} (a WASI command's entry) is never called. Close it (or {@link Host#unload} it) when no more processes
  * will start: it leaves the host's cache, and its compiled code and image are garbage once no
  * process or snapshot refers to it.
  */
@@ -315,6 +318,8 @@ public final class Engine implements AutoCloseable {
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .withTableFactory(memory.tables())
+                // Chicory would call an exported _start (a WASI command's entry); the ABI never does.
+                .withStart(false)
                 .build();
         if (startFunction >= 0) {
             instance.getMachine().call(startFunction, new long[0]);

@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One run of an engine, Fuchsia's hermetic compute process: a fresh instance with its own
  * linear memory, the spans mapped into it, {@code engine_start} called on a thread of its own
- * with the forwarded arguments, and a {@link ProcessResult} at the end. Single use.
+ * with the forwarded arguments, and a {@link ProcessResult} at the end. Single use: it starts
+ * once. Thread-safe: start it on one thread, kill, await or close it from any; hooks it calls
+ * run on its engine thread. Close it (or let it end) to release its memory; an unstarted
+ * process dropped without close is released when it is garbage.
  */
 public final class EngineProcess implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
