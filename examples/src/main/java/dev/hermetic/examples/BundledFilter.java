@@ -1,11 +1,8 @@
 package dev.hermetic.examples;
 
 import dev.hermetic.host.Engine;
-import dev.hermetic.host.EngineProcess;
+import dev.hermetic.host.FilterResult;
 import dev.hermetic.host.Host;
-import dev.hermetic.host.ProcessResult;
-import dev.hermetic.host.Span;
-import dev.hermetic.vmo.Vmo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -29,24 +26,13 @@ final class BundledFilter {
     }
 
     /** Runs engine {@code name} on {@code input}, prints what happened, returns the output as text. */
-    static String run(String name, byte[] input, PrintStream out) {
-        int capacity = Math.max(4096, input.length * 3);
-        try (Host host = Host.builder().build();
-                Vmo in = Vmo.create(Math.max(1, input.length));
-                Vmo output = Vmo.create(capacity)) {
-            in.write(input, 0);
+    static String run(String name, byte[] input, PrintStream out) throws InterruptedException {
+        try (Host host = Host.builder().build()) {
             Engine engine = host.load(name, wasm(name));
             out.printf("loaded %s: %d bytes, imports %s%n", name, wasm(name).length, engine.info().imports());
-            EngineProcess process = engine.newProcess()
-                    .start(Span.readOnly(in, 0, input.length), Span.writable(output, 0, capacity));
-            ProcessResult result = process.await();
-            out.printf("%s after %d ms%n", result, process.duration().toMillis());
-            if (!(result instanceof ProcessResult.Returned r) || r.value().orElseThrow().asLong() < 0) {
-                throw new IllegalStateException(name + " failed: " + result);
-            }
-            byte[] bytes = new byte[(int) r.value().orElseThrow().asLong()];
-            output.read(bytes, 0);
-            String text = new String(bytes, StandardCharsets.UTF_8);
+            FilterResult result = engine.filter(input);
+            out.printf("Returned: %s%n", result);
+            String text = new String(result.output(), StandardCharsets.UTF_8);
             out.printf("output: %s%n", text.strip());
             return text;
         }

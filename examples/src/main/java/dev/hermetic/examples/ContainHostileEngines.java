@@ -20,12 +20,12 @@ import java.util.Map;
 public final class ContainHostileEngines {
     private ContainHostileEngines() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         run(System.out);
     }
 
     /** Runs each engine and prints how it ended; returns the results by engine name. */
-    static Map<String, ProcessResult> run(PrintStream out) {
+    static Map<String, ProcessResult> run(PrintStream out) throws InterruptedException {
         Limits tight = Limits.builder()
                 .withDeadline(Duration.ofMillis(300))
                 .withMaxMemoryBytes(4L << 20)

@@ -22,7 +22,7 @@ public final class FirstEngineInC {
     }
 
     /** The engine's answer for {@code input}: {@code lines=L words=W bytes=B}. */
-    static String run(byte[] input, PrintStream out) {
+    static String run(byte[] input, PrintStream out) throws InterruptedException {
         return BundledFilter.run("wordcount", input, out);
     }
 }

@@ -13,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 public final class FirstEngineInRust {
     private FirstEngineInRust() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         String text = args.length > 0 ? String.join(" ", args) : "hello from rust: straße";
         run(text, System.out);
     }
 
     /** The engine's output for {@code text}. */
-    static String run(String text, PrintStream out) {
+    static String run(String text, PrintStream out) throws InterruptedException {
         return BundledFilter.run("upper", text.getBytes(StandardCharsets.UTF_8), out);
     }
 }

@@ -8,7 +8,6 @@ import dev.hermetic.hooks.Undefined;
 import dev.hermetic.host.Engine;
 import dev.hermetic.host.EngineProcess;
 import dev.hermetic.host.Host;
-import dev.hermetic.host.Limits;
 import dev.hermetic.host.ProcessResult;
 import dev.hermetic.host.Span;
 import dev.hermetic.vmo.Vmo;
@@ -31,13 +30,13 @@ public final class GrantAHook {
 
     private GrantAHook() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         run(new ConcurrentHashMap<>(Map.of("colour", "blue", "size", "XL")), "colour\nweight\nput colour=red\nsize\n",
                 System.out);
     }
 
     /** Looks up each line of {@code requests} in {@code store} from inside an engine; returns what the engine wrote. */
-    static String run(Map<String, String> store, String requests, PrintStream out) {
+    static String run(Map<String, String> store, String requests, PrintStream out) throws InterruptedException {
         HookTable hooks = HookTable.builder()
                 .withHook("store.get", (caller, args) -> {
                     List<?> call = (List<?>) args.value();        // [store, key], the store as its kref
@@ -57,7 +56,7 @@ public final class GrantAHook {
                 Vmo input = Vmo.create(64 * 1024);
                 Vmo output = Vmo.create(64 * 1024)) {
             Engine kv = host.load("kv-lookup", Engines.bytes("kv-lookup"));
-            EngineProcess process = kv.newProcess(Limits.defaults(), "store.get");   // read-only: get, not put
+            EngineProcess process = kv.newProcess("store.get");   // read-only: get, not put
             String storeRef = process.exportToEngine(STORE);
             // The engine's first input line is the store as capdata, in the engine's own names.
             String storeLine = new String(CapData.of(new Remotable(storeRef, "Alleged: Store")).toJsonBytes(),

@@ -3,11 +3,12 @@ package dev.hermetic.examples;
 import dev.hermetic.engines.Engines;
 import dev.hermetic.host.Engine;
 import dev.hermetic.host.Host;
+import dev.hermetic.host.FilterRequest;
+import dev.hermetic.host.FilterResult;
 import dev.hermetic.host.Limits;
-import dev.hermetic.host.ProcessResult;
 import dev.hermetic.host.Snapshot;
 import dev.hermetic.host.Span;
-import dev.hermetic.host.Value;
+import dev.hermetic.host.WarmProcess;
 import dev.hermetic.host.Warmup;
 import dev.hermetic.vmo.Vmo;
 import java.io.PrintStream;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
  * {@code engine_init} compiles 320 regexes (seconds on Chicory). It warms the engine once,
  * snapshots it, and serves every request on a fresh clone: no request sees another's memory,
  * and none pays for the init. For comparison it serves the same requests by reusing one warm
- * instance (fast, but every request shares its state with the ones before) and by
+ * process ({@link WarmProcess}: fast, but every request shares its state with the ones before) and by
  * instantiating and initializing per request (isolated, but slow).
  *
  * <pre>mvn -q -pl examples exec:java -Dexec.mainClass=dev.hermetic.examples.ServeFromWarmPool -Dexec.args="200 2"</pre>
@@ -71,15 +71,18 @@ public final class ServeFromWarmPool {
             // which every clone then shares instead of rebuilding them on its first request.
             try (Snapshot zygote = classifier.snapshot(limits, instance -> {
                 Warmup.engineInit().run(instance);
-                Request sample = new Request(String.join("\n", LINES));
-                instance.call("engine_start", sample.input(), sample.output());
+                byte[] sample = input(String.join("\n", LINES));
+                try (Vmo in = Vmo.create(sample.length); Vmo labels = Vmo.create(OUT)) {
+                    in.write(sample, 0);
+                    instance.call("engine_start", Span.readOnly(in, 0, sample.length), Span.writable(labels, 0, OUT));
+                }
             })) {
                 out.printf("warmed and snapshotted classifier in %d ms: %d pages, %.1f MiB committed%n",
                         (System.nanoTime() - t0) / 1_000_000, zygote.memoryPages(), zygote.committedBytes() / 1048576.0);
                 served.add(onClones(zygote, requests));
             }
             served.add(onOneInstance(classifier, limits, requests));
-            served.add(onFreshInstances(classifier, freshRequests));
+            served.add(onFreshInstances(classifier, limits, freshRequests));
         }
         out.printf("%-44s %9s %12s %10s%n", "how each request is served", "requests", "requests/s", "isolated");
         for (Served s : served) {
@@ -97,11 +100,8 @@ public final class ServeFromWarmPool {
             long t0 = System.nanoTime();
             List<Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
-                String line = LINES[i % LINES.length];
-                answers.add(workers.submit(() -> {
-                    Request r = new Request(line);
-                    return r.answer(zygote.spawn().start(r.input(), r.output()).await());
-                }));
+                byte[] line = input(LINES[i % LINES.length]);
+                answers.add(workers.submit(() -> answer(zygote.filter(FilterRequest.of(line).withOutputCapacity(OUT)))));
             }
             List<String> out = new ArrayList<>();
             for (Future<String> f : answers) {
@@ -113,61 +113,35 @@ public final class ServeFromWarmPool {
         }
     }
 
-    /** Every request on one warm instance, one after another: its memory carries over. */
-    private static Served onOneInstance(Engine classifier, Limits limits, int requests) {
+    /** Every request on one warm process, one after another: its memory carries over. */
+    private static Served onOneInstance(Engine classifier, Limits limits, int requests) throws InterruptedException {
         List<String> out = new ArrayList<>();
-        long[] elapsed = new long[1];
-        // A warm-up may call the engine's exports any number of times: here it is the whole service.
-        try (Snapshot unused = classifier.snapshot(limits, instance -> {
-            Warmup.engineInit().run(instance);
+        try (WarmProcess warm = classifier.warmProcess(limits)) {
             long t0 = System.nanoTime();
             for (int i = 0; i < requests; i++) {
-                Request r = new Request(LINES[i % LINES.length]);
-                Optional<Value> v = instance.call("engine_start", r.input(), r.output());
-                out.add(r.answer(new ProcessResult.Returned(v)));
+                out.add(answer(warm.filter(FilterRequest.of(input(LINES[i % LINES.length])).withOutputCapacity(OUT))));
             }
-            elapsed[0] = System.nanoTime() - t0;
-        })) {
-            return new Served("one warm instance, reused", out, Duration.ofNanos(elapsed[0]));
+            return new Served("one warm instance, reused", out, Duration.ofNanos(System.nanoTime() - t0));
         }
     }
 
     /** Each request on a freshly instantiated and initialized process. */
-    private static Served onFreshInstances(Engine classifier, int requests) {
+    private static Served onFreshInstances(Engine classifier, Limits limits, int requests) throws InterruptedException {
         List<String> out = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < requests; i++) {
-            Request r = new Request(LINES[i % LINES.length]);
-            try (Snapshot warm = classifier.snapshot()) {
-                // The snapshot is this request's own instantiate + engine_init; it serves one request.
-                out.add(r.answer(warm.spawn().start(r.input(), r.output()).await()));
+            try (WarmProcess fresh = classifier.warmProcess(limits)) {
+                out.add(answer(fresh.filter(FilterRequest.of(input(LINES[i % LINES.length])).withOutputCapacity(OUT))));
             }
         }
         return new Served("instantiate + engine_init per request", out, Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    /** One line in, its label out, each in a VMO of its own. */
-    private record Request(Vmo in, Vmo out, int length) {
-        Request(String line) {
-            this(Vmo.create(OUT), Vmo.create(OUT), line.getBytes(StandardCharsets.UTF_8).length);
-            in.write((line + "\n").getBytes(StandardCharsets.UTF_8), 0);
-        }
+    private static byte[] input(String line) {
+        return (line + "\n").getBytes(StandardCharsets.UTF_8);
+    }
 
-        Span input() {
-            return Span.readOnly(in, 0, length + 1);
-        }
-
-        Span output() {
-            return Span.writable(out, 0, OUT);
-        }
-
-        String answer(ProcessResult result) {
-            if (!(result instanceof ProcessResult.Returned r) || r.value().orElseThrow().asLong() < 0) {
-                throw new IllegalStateException("the classifier failed: " + result);
-            }
-            byte[] label = new byte[(int) r.value().orElseThrow().asLong()];
-            out.read(label, 0);
-            return new String(label, StandardCharsets.UTF_8).strip();
-        }
+    private static String answer(FilterResult result) {
+        return new String(result.output(), StandardCharsets.UTF_8).strip();
     }
 }

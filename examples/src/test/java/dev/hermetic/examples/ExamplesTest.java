@@ -41,7 +41,7 @@ class ExamplesTest {
     }
 
     @Test
-    void hostileEnginesAreContainedAndTheHostKeepsWorking() {
+    void hostileEnginesAreContainedAndTheHostKeepsWorking() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Map<String, ProcessResult> results =
                 ContainHostileEngines.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -73,7 +73,7 @@ class ExamplesTest {
     }
 
     @Test
-    void aGrantedHookReadsTheStoreAndAnUngrantedOneIsRefused() {
+    void aGrantedHookReadsTheStoreAndAnUngrantedOneIsRefused() throws Exception {
         java.util.Map<String, String> store = new java.util.concurrent.ConcurrentHashMap<>(
                 java.util.Map.of("colour", "blue", "size", "XL"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -86,7 +86,7 @@ class ExamplesTest {
     }
 
     @Test
-    void theFirstCEngineCountsAsTheTestDoes() {
+    void theFirstCEngineCountsAsTheTestDoes() throws Exception {
         long seed = Long.getLong("hermetic.seed", System.nanoTime());
         Random random = new Random(seed);
         StringBuilder text = new StringBuilder();
@@ -106,7 +106,7 @@ class ExamplesTest {
     }
 
     @Test
-    void theFirstRustEngineUpperCasesAsJavaDoes() {
+    void theFirstRustEngineUpperCasesAsJavaDoes() throws Exception {
         for (String text : new String[] {"hello from rust", "straße über ǆ ﬁ", ""}) {
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             String answer = FirstEngineInRust.run(text, new PrintStream(printed, true, StandardCharsets.UTF_8));

@@ -12,6 +12,9 @@ package dev.hermetic.hooks;
  * interrupt is woken again (the host re-interrupts a killed thread every few milliseconds) and
  * the engine never resumes after it returns; a hook that ignores interrupts altogether, or
  * blocks in uninterruptible I/O, holds the thread until it returns.
+ *
+ * <p>One hook object serves every process granted it, concurrently: processes run on threads
+ * of their own, so a hook must be thread-safe. Within one process its calls are sequential.
  */
 @FunctionalInterface
 public interface Hook {

@@ -20,7 +20,10 @@ import java.util.function.Function;
 
 /**
  * A loaded engine: parsed, checked and compiled once, ready to start any number of processes.
- * Safe to share between threads. Close it (or {@link Host#unload} it) when no more processes
+ * Safe to share between threads: processes, clones and warm processes of one engine run
+ * concurrently, each on its own thread. The host calls only what wasm-engines/ABI.md names: the
+ * start section and {@code _initialize} once per instance, {@code engine_init} to warm up, and
+ * {@code engine_start}; an exported {@code _start} (a WASI command's entry) is never called. Close it (or {@link Host#unload} it) when no more processes
  * will start: it leaves the host's cache, and its compiled code and image are garbage once no
  * process or snapshot refers to it.
  */
@@ -122,20 +125,73 @@ public final class Engine implements AutoCloseable {
         return info;
     }
 
-    /** A new process with the host's default limits, not yet started. */
-    public EngineProcess newProcess() {
-        return newProcess(host.defaultLimits());
+    /**
+     * A new process with the host's default limits, not yet started, granted the named hooks.
+     *
+     * @throws UnknownHookException if a name is not in the host's hook table
+     */
+    public EngineProcess newProcess(String... grantedHooks) {
+        return newProcess(host.defaultLimits(), grantedHooks);
     }
 
     /**
      * A new process with {@code limits}, not yet started, granted the named hooks of the host.
      *
-     * @throws dev.hermetic.hooks.HookException NOT_FOUND if a name is not in the host's hook table
+     * @throws UnknownHookException if a name is not in the host's hook table
      * @throws EngineClosedException if the engine is closed
      */
     public EngineProcess newProcess(Limits limits, String... grantedHooks) {
         requireOpen();
         return new EngineProcess(this, limits, Set.of(grantedHooks), null);
+    }
+
+    /**
+     * Runs the engine once as a filter on {@code input}, in a fresh process with the host's
+     * default limits, no hooks, and room for {@link FilterRequest#defaultOutputCapacity} bytes.
+     *
+     * <pre>{@code
+     * byte[] digest = host.load(wasm).filter(input).output();
+     * }</pre>
+     *
+     * @throws ArgumentMismatchException if {@code engine_start} does not take the filter's four i32
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process is killed
+     */
+    public FilterResult filter(byte[] input) throws InterruptedException {
+        return filter(FilterRequest.of(input));
+    }
+
+    /**
+     * Runs the engine once as a filter, in a fresh process, as {@code request} says. The input and
+     * output VMOs are made and closed here; for zero-copy use map your own with
+     * {@link #newProcess} and {@link Span}.
+     *
+     * @throws ArgumentMismatchException if {@code engine_start} does not take the filter's four i32
+     * @throws UnknownHookException if a granted hook is not in the host's hook table
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process is killed
+     */
+    public FilterResult filter(FilterRequest request) throws InterruptedException {
+        Limits limits = request.limits().orElse(host.defaultLimits());
+        return Filters.run(request, (in, out) -> Filters.once(newProcess(limits, request.hooks()), in, out));
+    }
+
+    /** A warm process under the host's default limits, granted no hooks; see {@link #warmProcess(Limits, String...)}. */
+    public WarmProcess warmProcess() throws InterruptedException {
+        return warmProcess(host.defaultLimits());
+    }
+
+    /**
+     * A process initialized once ({@code _initialize}, then {@code engine_init} if exported) and
+     * kept for many calls of {@code engine_start}; the caller closes it. Returns once the
+     * initialization has returned, within the limits' deadline.
+     *
+     * @throws WarmupFailedException if the initialization trapped, exited or was killed
+     * @throws UnknownHookException if a granted hook is not in the host's hook table
+     * @throws EngineClosedException if the engine is closed
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process is killed
+     */
+    public WarmProcess warmProcess(Limits limits, String... grantedHooks) throws InterruptedException {
+        requireOpen();
+        return new WarmProcess(this, limits, Set.of(grantedHooks));
     }
 
     /**
@@ -171,8 +227,9 @@ public final class Engine implements AutoCloseable {
      * snapshots it.
      *
      * @throws WarmupFailedException if the warm-up trapped, exited or was killed
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the warm process is killed
      */
-    public Snapshot snapshot() {
+    public Snapshot snapshot() throws InterruptedException {
         return snapshot(host.defaultLimits(), Warmup.engineInit());
     }
 
@@ -185,8 +242,9 @@ public final class Engine implements AutoCloseable {
      * @param grantedHooks hooks the warm-up may call; references it was given stay valid in clones
      * @throws WarmupFailedException if the warm-up trapped, exited or was killed
      * @throws EngineClosedException if the engine is closed
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the warm process is killed
      */
-    public Snapshot snapshot(Limits limits, Warmup warmup, String... grantedHooks) {
+    public Snapshot snapshot(Limits limits, Warmup warmup, String... grantedHooks) throws InterruptedException {
         requireOpen();
         EngineProcess warm = new EngineProcess(this, limits, Set.of(grantedHooks), null);
         Snapshot[] taken = new Snapshot[1];
@@ -196,7 +254,16 @@ public final class Engine implements AutoCloseable {
             return new ProcessResult.Returned(Optional.empty());
         });
         // await() orders the engine thread's write of taken[0] before this read.
-        ProcessResult result = warm.await();
+        ProcessResult result;
+        try {
+            result = warm.await();
+        } catch (InterruptedException e) {
+            warm.close();
+            if (taken[0] != null) {
+                taken[0].close();
+            }
+            throw e;
+        }
         if (!(result instanceof ProcessResult.Returned) || taken[0] == null) {
             if (taken[0] != null) {
                 taken[0].close();
@@ -251,6 +318,8 @@ public final class Engine implements AutoCloseable {
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .withTableFactory(memory.tables())
+                // Chicory would call an exported _start (a WASI command's entry); the ABI never does.
+                .withStart(false)
                 .build();
         if (startFunction >= 0) {
             instance.getMachine().call(startFunction, new long[0]);

@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One run of an engine, Fuchsia's hermetic compute process: a fresh instance with its own
  * linear memory, the spans mapped into it, {@code engine_start} called on a thread of its own
- * with the forwarded arguments, and a {@link ProcessResult} at the end. Single use.
+ * with the forwarded arguments, and a {@link ProcessResult} at the end. Single use: it starts
+ * once. Thread-safe: start it on one thread, kill, await or close it from any; hooks it calls
+ * run on its engine thread. Close it (or let it end) to release its memory; an unstarted
+ * process dropped without close is released when it is garbage.
  */
 public final class EngineProcess implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
@@ -135,10 +138,14 @@ public final class EngineProcess implements AutoCloseable {
      * the slot of a capdata. The entry is released when the process ends.
      *
      * @throws ProcessStateException if the process has started
+     * @throws IllegalArgumentException if {@code kref} is null or empty
      */
     public String exportToEngine(String kref) {
         if (launched.get()) {
             throw new ProcessStateException("references are handed over before start");
+        }
+        if (kref == null || kref.isEmpty()) {
+            throw new IllegalArgumentException("kref must be a non-empty string");
         }
         return hookGate.clist().exportToEngine(kref);
     }
@@ -184,6 +191,14 @@ public final class EngineProcess implements AutoCloseable {
      * @throws ProcessStateException if the process was started or closed before, or the host is closed
      */
     EngineProcess launch(Body body) {
+        return launch(body, true);
+    }
+
+    /**
+     * As {@link #launch(Body)}; with {@code deadlineAtStart} false no deadline is set, and the
+     * caller bounds each stretch of work with {@link #deadlineIn} instead (a warm process).
+     */
+    EngineProcess launch(Body body, boolean deadlineAtStart) {
         if (!launched.compareAndSet(false, true)) {
             throw new ProcessStateException(closedUnstarted ? "the process was closed" : "process already started");
         }
@@ -200,8 +215,9 @@ public final class EngineProcess implements AutoCloseable {
             Thread t = engine.host().newEngineThread(() -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
             thread.set(t);
             engine.host().metrics().processStarted(engine.name());
-            deadline = engine.host().scheduler().schedule(
-                    () -> stop(KillReason.DEADLINE), limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            if (deadlineAtStart) {
+                deadline = deadlineIn(limits.deadline());
+            }
             t.start();
         } catch (RuntimeException | Error e) {
             // RejectedExecutionException, OutOfMemoryError("unable to create native thread"): the engine never ran.
@@ -209,6 +225,16 @@ public final class EngineProcess implements AutoCloseable {
             finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
         }
         return this;
+    }
+
+    /**
+     * Kills the process as {@link KillReason#DEADLINE} after {@code delay} unless the returned
+     * future is cancelled first.
+     *
+     * @throws RejectedExecutionException if the host's timer is shut down
+     */
+    ScheduledFuture<?> deadlineIn(Duration delay) {
+        return engine.host().scheduler().schedule(() -> stop(KillReason.DEADLINE), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     static void checkArguments(String function, List<ValueType> want, Arg... args) {
@@ -292,32 +318,46 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the end. Every process ends: its deadline bounds it. */
-    public ProcessResult await() {
+    /**
+     * Waits for the end. Every process ends: its deadline bounds it.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting, as
+     *     {@link Process#waitFor()} is; the process runs on
+     * @throws ProcessStateException if the process was not started
+     */
+    public ProcessResult await() throws InterruptedException {
         requireStarted();
         try {
             return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HermeticException("interrupted while waiting for the process", e);
         } catch (ExecutionException e) {
-            throw new HermeticException("process failed", e.getCause());
+            throw unreachable(e);
         }
     }
 
-    /** Waits at most {@code timeout}; empty if the process is still running then. */
-    public Optional<ProcessResult> await(Duration timeout) {
+    /**
+     * Waits at most {@code timeout}; empty if the process is still running then.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the process runs on
+     */
+    public Optional<ProcessResult> await(Duration timeout) throws InterruptedException {
         requireStarted();
         try {
             return Optional.of(result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HermeticException("interrupted while waiting for the process", e);
         } catch (ExecutionException e) {
-            throw new HermeticException("process failed", e.getCause());
+            throw unreachable(e);
         }
+    }
+
+    /** {@link #result} is only ever completed normally ({@link #finish}); its future cannot fail. */
+    private static IllegalStateException unreachable(ExecutionException e) {
+        return new IllegalStateException("a process result completed exceptionally", e);
+    }
+
+    /** Waits for the end without giving way to interrupts: for a process that was killed or told to end. */
+    ProcessResult awaitEnd() {
+        return result.join();
     }
 
     /** Completes with the result when the process ends. */
@@ -363,6 +403,16 @@ public final class EngineProcess implements AutoCloseable {
         return committedBytes;
     }
 
+    /** Hook call attempts so far, failed ones included. */
+    public long hookCalls() {
+        return hookGate.calls();
+    }
+
+    /** What the run cost: its duration, the bytes committed at its end, its hook calls. */
+    public Measurements measurements() {
+        return new Measurements(duration(), committedBytes, hookGate.calls());
+    }
+
     /**
      * Kills the process if it still runs and waits for its end. A process never started is
      * released instead: its hook gate closes, a clone lets go of its snapshot's frozen pages,
@@ -378,7 +428,8 @@ public final class EngineProcess implements AutoCloseable {
         }
         if (!closedUnstarted) {
             kill();
-            await();
+            // The kill is sticky and re-interrupts: the end comes promptly, so close need not give way to interrupts.
+            awaitEnd();
         }
     }
 

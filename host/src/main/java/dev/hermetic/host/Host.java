@@ -115,7 +115,7 @@ public final class Host implements AutoCloseable {
     private Host(Builder b) {
         this.mode = b.mode;
         this.functionSplitting = b.functionSplitting;
-        this.vdso = b.vdso;
+        this.vdso = b.effectiveVdso();
         this.hooks = b.hooks;
         this.hookFailureListener = b.hookFailureListener;
         this.defaultLimits = b.defaultLimits;
@@ -212,7 +212,8 @@ public final class Host implements AutoCloseable {
 
     /**
      * Parses, checks and compiles {@code wasm}, or returns the engine already loaded from the
-     * same bytes.
+     * same bytes. An engine's name is fixed by its first load: loading the same bytes under a
+     * different name throws {@link EngineNameException} (a null name accepts any).
      *
      * @param name a short name for metrics and thread names (keep the set of names small), or
      *     null to name it after its hash
@@ -220,6 +221,7 @@ public final class Host implements AutoCloseable {
      * @throws EngineRefusedException if the module is not an acceptable engine, is larger
      *     than {@link #maxModuleBytes()}, or uses a WebAssembly feature this host's execution
      *     mode does not run
+     * @throws EngineNameException if the same bytes are loaded already under another name
      */
     public Engine load(String name, byte[] wasm) {
         checkSize(wasm);
@@ -227,7 +229,7 @@ public final class Host implements AutoCloseable {
         Engine cached = engines.get(sha256);
         if (cached != null) {
             metrics.engineCache(true);
-            return cached;
+            return requireName(cached, name);
         }
         metrics.engineCache(false);
         CodeCompiler.Stored stored = CodeCompiler.find(mode == ExecutionMode.COMPILED ? codeStore : null, sha256, rewrites());
@@ -255,7 +257,16 @@ public final class Host implements AutoCloseable {
         Engine engine = new Engine(this, module, instanceModule, wasm.clone(), sha256, name != null ? name : "engine-" + sha256.substring(0, 12),
                 machines, MemoryImage.build(module), info);
         Engine raced = engines.putIfAbsent(sha256, engine);
-        return raced != null ? raced : engine;
+        return raced != null ? requireName(raced, name) : engine;
+    }
+
+    /** A cached engine keeps its first name: loading the same bytes under another name is refused, not ignored. */
+    private static Engine requireName(Engine cached, String name) {
+        if (name != null && !name.equals(cached.name())) {
+            throw new EngineNameException("these bytes are loaded already as " + cached.name() + ", not " + name
+                    + " (unload it first to rename)");
+        }
+        return cached;
     }
 
     /**
@@ -382,17 +393,25 @@ public final class Host implements AutoCloseable {
      * A hook gate for one process: its grants, its hook limits, its own c-list; hook outcomes
      * are counted per granted hook.
      *
-     * @throws HookException NOT_FOUND if a granted name is not in the host's hook table
+     * @throws UnknownHookException if a granted name is not in the host's hook table
      */
     HookGate newHookGate(String processId, Engine engine, Limits limits, Set<String> grants) {
+        try {
+            return hookGateBuilder(processId, engine, limits, grants).build();
+        } catch (HookException e) {
+            // The hooks module does not know the host's exception root: its refusal is wrapped here, at the boundary.
+            throw new UnknownHookException(e.getMessage(), e);
+        }
+    }
+
+    private HookGate.Builder hookGateBuilder(String processId, Engine engine, Limits limits, Set<String> grants) {
         return HookGate.builder(hooks, new HookCaller(processId, engine.name()))
                 .withGrants(grants.toArray(String[]::new))
                 .withMaxCalls(limits.maxHookCalls())
                 .withMaxArgumentBytes(limits.maxHookArgumentBytes())
                 .withMaxResultBytes(limits.maxHookResultBytes())
                 .withFailureListener(hookFailureListener)
-                .withCallObserver((hook, result) -> metrics.hookCall(engine.name(), hook, result))
-                .build();
+                .withCallObserver((hook, result) -> metrics.hookCall(engine.name(), hook, result));
     }
 
     Metrics metrics() {
@@ -463,8 +482,10 @@ public final class Host implements AutoCloseable {
         private MeterRegistry registry;
         private ExecutionMode mode = ExecutionMode.COMPILED;
         private boolean functionSplitting = true;
-        private Vdso vdso = Vdso.EXIT_ONLY;
+        /** Null until {@link #withVdso}: then the vDSO follows from whether hooks were given. */
+        private Vdso vdso;
         private HookTable hooks = HookTable.builder().build();
+        private boolean hooksGiven;
         private HookFailureListener hookFailureListener = HookFailureListener.logging();
         private Limits defaultLimits = Limits.defaults();
         private long commitCeiling = Runtime.getRuntime().maxMemory() / 2;
@@ -505,19 +526,33 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The vDSO engines are checked against and given. Unset, it is {@link Vdso#WITH_HOOKS}
+         * when {@link #withHooks} was called and {@link Vdso#EXIT_ONLY} otherwise, in whichever
+         * order the two are called; {@link #build} refuses {@code EXIT_ONLY} together with hooks.
+         */
         public Builder withVdso(Vdso vdso) {
             this.vdso = Objects.requireNonNull(vdso);
             return this;
         }
 
         /**
-         * The hooks processes may be granted ({@link Engine#newProcess(Limits, String...)}), and
-         * the vDSO variant with hook calls, {@link Vdso#WITH_HOOKS}.
+         * The hooks processes may be granted ({@link Engine#newProcess(Limits, String...)}); the
+         * vDSO is then {@link Vdso#WITH_HOOKS} unless {@link #withVdso} says otherwise.
          */
         public Builder withHooks(HookTable hooks) {
             this.hooks = Objects.requireNonNull(hooks);
-            this.vdso = Vdso.WITH_HOOKS;
+            this.hooksGiven = true;
             return this;
+        }
+
+        /** The vDSO the host will have. @throws IllegalArgumentException for hooks without hook calls */
+        private Vdso effectiveVdso() {
+            Vdso effective = vdso != null ? vdso : hooksGiven ? Vdso.WITH_HOOKS : Vdso.EXIT_ONLY;
+            if (hooksGiven && effective == Vdso.EXIT_ONLY) {
+                throw new IllegalArgumentException("withHooks needs the vDSO with hook calls, but withVdso(EXIT_ONLY) was set");
+            }
+            return effective;
         }
 
         /** Told the cause whenever a hook throws; by default it is logged at WARNING. */

@@ -12,7 +12,9 @@ import java.util.Objects;
  *
  * @param deadline wall-clock time from start to a {@link KillReason#DEADLINE} kill; positive
  * @param maxMemoryPages the most 64 KiB Wasm pages the linear memory may reach, spans mapped
- *     after the memory's end included; at least 1 and at most 65536
+ *     after the memory's end included; at least 1 and at most 65536 (Wasm's limit), though
+ *     Chicory's memories stop at 32767 pages ({@code Memory.RUNTIME_MAX_PAGES}, 2 GiB less
+ *     64 KiB): a limit above that allows no more than 32767
  * @param maxCommittedBytes the most bytes the process may commit: pages (its own writes,
  *     copy-on-write copies, fresh pages) and its tables' elements, 16 bytes each; positive
  * @param stackBytes the engine thread's stack size: it bounds recursion depth; at least 64 KiB

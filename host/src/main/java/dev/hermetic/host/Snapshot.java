@@ -105,6 +105,21 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
+    /** Runs a fresh clone as a filter on {@code input}; see {@link Engine#filter(byte[])}. */
+    public FilterResult filter(byte[] input) throws InterruptedException {
+        return filter(FilterRequest.of(input));
+    }
+
+    /**
+     * Runs a fresh clone as a filter, as {@code request} says; see {@link Engine#filter(FilterRequest)}.
+     *
+     * @throws ProcessStateException if the snapshot is closed
+     */
+    public FilterResult filter(FilterRequest request) throws InterruptedException {
+        Limits limits = request.limits().orElse(engine.host().defaultLimits());
+        return Filters.run(request, (in, out) -> Filters.once(spawn(limits, request.hooks()), in, out));
+    }
+
     /**
      * The frozen clone of the range a warm-up span mapped of {@code original}, if one did and
      * the range was whole pages (a partial page is a private copy, not the caller's page).
@@ -135,8 +150,12 @@ public final class Snapshot implements AutoCloseable {
                 throw new ProcessStateException("the snapshot is closed");
             }
         }
-        return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
-                Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+        try {
+            return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
+                    Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+        } catch (IllegalArgumentException e) {
+            throw new HermeticException("the warm state does not fit a portable module: " + e.getMessage(), e);
+        }
     }
 
     /**

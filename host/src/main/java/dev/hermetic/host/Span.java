@@ -19,6 +19,9 @@ import java.util.Objects;
  * live: the host reads and writes span VMOs only before start and after the end, and so should
  * the caller.
  *
+ * <p>An immutable value, safe to share; it does not own its VMO. Keep the VMO open from start
+ * until the process ends (or, for a {@link WarmProcess}, until the call returns).
+ *
  * @param vmo the memory object the range belongs to; the caller keeps ownership
  * @param offset where the range starts in the VMO; non-negative
  * @param length the range's length in bytes; at most 2 GiB, and the range lies inside the VMO

@@ -24,7 +24,7 @@ class CallerMistakesTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void aSpanOverAClosedVmoIsRefusedAtStart(ExecutionMode mode) {
+    void aSpanOverAClosedVmoIsRefusedAtStart(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             EngineProcess p = host.load(Fixtures.engine("hc-fill-span")).newProcess();
             Vmo out = Vmo.create(4096);
@@ -40,7 +40,7 @@ class CallerMistakesTest {
     }
 
     @Test
-    void aWritableSpanThroughAHandleWithoutWriteIsRefusedAtStart() {
+    void aWritableSpanThroughAHandleWithoutWriteIsRefusedAtStart() throws Exception {
         try (Host host = Host.builder().build()) {
             Vmo out = Vmo.create(4096);
             Vmo readOnly = out.duplicate(Rights.READ | Rights.MAP);
@@ -55,7 +55,7 @@ class CallerMistakesTest {
     }
 
     @Test
-    void aSpanThroughAHandleWithoutMapIsRefusedAtStart() {
+    void aSpanThroughAHandleWithoutMapIsRefusedAtStart() throws Exception {
         try (Host host = Host.builder().build()) {
             Vmo noMap = Vmo.create(4096).duplicate(Rights.READ | Rights.WRITE);
             assertThatThrownBy(() -> host.load(Fixtures.engine("hc-sum-span")).newProcess()
@@ -66,7 +66,7 @@ class CallerMistakesTest {
     }
 
     @Test
-    void chicorysTrapsAreTrapsByTheirType() {
+    void chicorysTrapsAreTrapsByTheirType() throws Exception {
         assertThat(Outcomes.classify(new TrapException("Trapped on unreachable instruction"), null))
                 .isEqualTo(new ProcessResult.Trapped(TrapKind.UNREACHABLE, "Trapped on unreachable instruction"));
         assertThat(Outcomes.classify(new WasmRuntimeException("out of bounds memory access: at 7"), null))
@@ -76,7 +76,7 @@ class CallerMistakesTest {
     }
 
     @Test
-    void aHostExceptionIsAFailureEvenWhenItsMessageLooksLikeATrap() {
+    void aHostExceptionIsAFailureEvenWhenItsMessageLooksLikeATrap() throws Exception {
         for (Throwable bug : new Throwable[] {
                 new ZxException(Status.BAD_HANDLE, "the handle is closed"),
                 new IllegalStateException("unreachable"),
@@ -89,7 +89,7 @@ class CallerMistakesTest {
     }
 
     @Test
-    void aFailedProcessIsCountedAsFailed() {
+    void aFailedProcessIsCountedAsFailed() throws Exception {
         assertThat(new ProcessResult.Failed(new HostError("x", new IllegalStateException())).outcome()).isEqualTo("failed");
     }
 }

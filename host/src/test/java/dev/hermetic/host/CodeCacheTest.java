@@ -49,7 +49,7 @@ class CodeCacheTest {
     }
 
     /** A fresh host on the cache, as a new JVM would be: it loads {@code hc-add}, runs it, and says what the cache gave. */
-    private String loadAndRun(CodeCache cache) {
+    private String loadAndRun(CodeCache cache) throws InterruptedException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Host host = Host.builder().withMeterRegistry(registry).withCodeCache(cache).build()) {
             Engine add = host.load("add", Fixtures.engine("hc-add"));
@@ -78,7 +78,7 @@ class CodeCacheTest {
     }
 
     @Test
-    void aSecondHostLoadsTheStoredCompilation() throws IOException {
+    void aSecondHostLoadsTheStoredCompilation() throws IOException, InterruptedException {
         assertThat(loadAndRun(cache())).isEqualTo("absent=1");
         assertThat(entries()).hasSize(1);
         assertThat(loadAndRun(cache())).isEqualTo("hit=1");
@@ -146,7 +146,7 @@ class CodeCacheTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tampers")
-    void aTamperedEntryIsRecompiledAndReplaced(Tamper tamper) throws IOException {
+    void aTamperedEntryIsRecompiledAndReplaced(Tamper tamper) throws IOException, InterruptedException {
         assertThat(loadAndRun(cache())).isEqualTo("absent=1");
         Path entry = entries().get(0);
         tamper.change().accept(this, entry);
@@ -289,7 +289,7 @@ class CodeCacheTest {
     }
 
     @Test
-    void garbageInTheDirectoryIsIgnored() throws IOException {
+    void garbageInTheDirectoryIsIgnored() throws IOException, InterruptedException {
         Files.createDirectories(cacheDir().resolve("zz"));
         Files.write(cacheDir().resolve("zz").resolve("junk.entry"), new byte[] {1, 2, 3});
         Files.write(cacheDir().resolve("README"), new byte[] {4});
@@ -299,7 +299,7 @@ class CodeCacheTest {
     }
 
     @Test
-    void aDirectoryOthersMayWriteIsNotUsed() throws IOException {
+    void aDirectoryOthersMayWriteIsNotUsed() throws IOException, InterruptedException {
         Files.createDirectories(cacheDir());
         Files.setPosixFilePermissions(cacheDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThat(loadAndRun(cache())).isEmpty();
@@ -309,7 +309,7 @@ class CodeCacheTest {
     }
 
     @Test
-    void aSecretOthersMayReadIsNotUsed() throws IOException {
+    void aSecretOthersMayReadIsNotUsed() throws IOException, InterruptedException {
         assertThat(loadAndRun(cache())).isEqualTo("absent=1");
         Files.setPosixFilePermissions(secret(), PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(loadAndRun(cache())).isEmpty();
@@ -317,7 +317,7 @@ class CodeCacheTest {
     }
 
     @Test
-    void aSecretInsideTheDirectoryOrOfTheWrongSizeIsRefused() throws IOException {
+    void aSecretInsideTheDirectoryOrOfTheWrongSizeIsRefused() throws IOException, InterruptedException {
         assertThatThrownBy(() -> CodeStore.open(cacheDir(), cacheDir().resolve("k"), 1 << 20))
                 .hasMessageContaining("outside the cache directory");
         Files.createDirectories(secret().getParent());
@@ -328,13 +328,13 @@ class CodeCacheTest {
     }
 
     @Test
-    void aCacheDirectoryThatIsAFileLeavesTheHostCompiling() throws IOException {
+    void aCacheDirectoryThatIsAFileLeavesTheHostCompiling() throws IOException, InterruptedException {
         Files.write(cacheDir(), new byte[] {1});
         assertThat(loadAndRun(cache())).isEmpty();
     }
 
     @Test
-    void theSecretIsCreatedOwnerOnly() throws IOException {
+    void theSecretIsCreatedOwnerOnly() throws IOException, InterruptedException {
         loadAndRun(cache());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cacheDir()))).isEqualTo("rwx------");

@@ -27,7 +27,7 @@ class CrossProcessScanTest {
     private long secret;
 
     @BeforeEach
-    void pickSecret() {
+    void pickSecret() throws Exception {
         long seed = Fixtures.seed();
         secret = new Random(seed).nextLong() | 1; // never zero: zero pages must not count as a find
         System.out.println("CrossProcessScanTest seed " + seed);
@@ -42,7 +42,7 @@ class CrossProcessScanTest {
     }
 
     @Test
-    void sequentialProcessesAndClonesNeverSeeAnothersSecret() {
+    void sequentialProcessesAndClonesNeverSeeAnothersSecret() throws Exception {
         try (Host host = Host.builder().build()) {
             Engine engine = host.load(Fixtures.wasm("secret-scan"));
             assertThat(start(engine.newProcess(LIMITS), PLANT_AND_SCAN).await())
@@ -63,7 +63,7 @@ class CrossProcessScanTest {
     }
 
     @Test
-    void concurrentPlantersAndScannersWithTheSnapshotClosedMidRun() {
+    void concurrentPlantersAndScannersWithTheSnapshotClosedMidRun() throws Exception {
         try (Host host = Host.builder().build()) {
             Engine engine = host.load(Fixtures.wasm("secret-scan"));
             Snapshot zygote = engine.snapshot();

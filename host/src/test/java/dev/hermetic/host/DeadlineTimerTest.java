@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The deadline timer's queue holds only the deadlines of processes still running. */
 class DeadlineTimerTest {
     @Test
-    void aProcessThatEndsTakesItsDeadlineOutOfTheQueue() {
+    void aProcessThatEndsTakesItsDeadlineOutOfTheQueue() throws Exception {
         try (Host host = Host.builder().build()) {
             Engine add = host.load(Fixtures.engine("hc-add"));
             Limits longDeadline = Limits.builder().withDeadline(Duration.ofHours(1)).build();

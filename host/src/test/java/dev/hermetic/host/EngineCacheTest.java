@@ -29,7 +29,7 @@ class EngineCacheTest {
     }
 
     @Test
-    void theLeastRecentlyUsedEngineLeavesFirst() {
+    void theLeastRecentlyUsedEngineLeavesFirst() throws Exception {
         try (Host host = Host.builder().withEngineCache(3, Long.MAX_VALUE).build()) {
             Engine first = host.load(distinctAdd(0));
             Engine second = host.load(distinctAdd(1));
@@ -45,7 +45,7 @@ class EngineCacheTest {
     }
 
     @Test
-    void theCacheIsBoundedInBytes() {
+    void theCacheIsBoundedInBytes() throws Exception {
         long weight;
         try (Host probe = Host.builder().build()) {
             weight = probe.load(distinctAdd(0)).weightBytes();
@@ -59,7 +59,7 @@ class EngineCacheTest {
     }
 
     @Test
-    void evictedEnginesAreGarbage() {
+    void evictedEnginesAreGarbage() throws Exception {
         try (Host host = Host.builder().withEngineCache(4, Long.MAX_VALUE).build()) {
             List<WeakReference<Engine>> evicted = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -78,7 +78,7 @@ class EngineCacheTest {
     }
 
     @Test
-    void aClosedEngineRefusesNewProcessesWhileRunningOnesFinish() {
+    void aClosedEngineRefusesNewProcessesWhileRunningOnesFinish() throws Exception {
         try (Host host = Host.builder().build()) {
             Engine loop = host.load(Fixtures.engine("hostile-loop"));
             EngineProcess running = loop.newProcess(Limits.builder().withDeadline(Duration.ofMinutes(5)).build()).start();

@@ -30,7 +30,7 @@ class FailurePathsTest {
     private static final Duration BOUND = Duration.ofSeconds(5);
     private static final ProcessResult FORTY = new ProcessResult.Returned(Optional.of(Value.i32(40)));
 
-    private static ProcessResult awaitWithin(EngineProcess p) {
+    private static ProcessResult awaitWithin(EngineProcess p) throws InterruptedException {
         Optional<ProcessResult> r = p.await(BOUND);
         assertThat(r).as("the process ended within " + BOUND).isPresent();
         return r.orElseThrow();
@@ -47,7 +47,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aThreadThatCannotStartEndsTheProcessAsFailed() {
+    void aThreadThatCannotStartEndsTheProcessAsFailed() throws Exception {
         try (Host host = Host.builder().withEngineThreads(FailurePathsTest::unstartable).build()) {
             EngineProcess p = host.load(Fixtures.engine("hc-add")).newProcess().start(Value.i32(17), Value.i32(23));
             ProcessResult r = awaitWithin(p);
@@ -61,7 +61,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aRefusedThreadEndsTheProcessAsFailedAndTheHostKeepsWorking() {
+    void aRefusedThreadEndsTheProcessAsFailedAndTheHostKeepsWorking() throws Exception {
         AtomicBoolean refuse = new AtomicBoolean(true);
         Host.EngineThreads threads = (body, name, stack) -> {
             if (refuse.get()) {
@@ -87,7 +87,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aThrowingMeterRegistryNeverHangsAProcess() {
+    void aThrowingMeterRegistryNeverHangsAProcess() throws Exception {
         try (Host host = Host.builder().withMeterRegistry(new ThrowingRegistry()).build()) {
             Engine add = host.load(Fixtures.engine("hc-add"));
             for (int i = 0; i < 3; i++) {
@@ -154,7 +154,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aCloneNeverStartedLetsGoOfTheSnapshotWhenClosed() {
+    void aCloneNeverStartedLetsGoOfTheSnapshotWhenClosed() throws Exception {
         try (Host host = Host.builder().build()) {
             Snapshot zygote = host.load(Fixtures.engine("hc-add")).snapshot();
             EngineProcess clone = zygote.spawn();
@@ -168,7 +168,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aCloneWhoseStartWasRefusedLetsGoWhenClosed() {
+    void aCloneWhoseStartWasRefusedLetsGoWhenClosed() throws Exception {
         try (Host host = Host.builder().build()) {
             Snapshot zygote = host.load(Fixtures.engine("hc-add")).snapshot();
             EngineProcess clone = zygote.spawn();
@@ -181,7 +181,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aCloneDroppedUnstartedLetsGoWhenItIsGarbage() {
+    void aCloneDroppedUnstartedLetsGoWhenItIsGarbage() throws Exception {
         try (Host host = Host.builder().build()) {
             Snapshot zygote = host.load(Fixtures.engine("hc-add")).snapshot();
             WeakReference<EngineProcess> clone = new WeakReference<>(zygote.spawn());
@@ -196,7 +196,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aCloneWhoseThreadCannotStartLetsGoAtOnce() {
+    void aCloneWhoseThreadCannotStartLetsGoAtOnce() throws Exception {
         AtomicBoolean fail = new AtomicBoolean();
         Host.EngineThreads threads = (body, name, stack) ->
                 fail.get() ? unstartable(body, name, stack) : Host.EngineThreads.DAEMONS.newThread(body, name, stack);
@@ -211,7 +211,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aFreshProcessNeverStartedClosesItsHookGate() {
+    void aFreshProcessNeverStartedClosesItsHookGate() throws Exception {
         try (Host host = Host.builder().build()) {
             EngineProcess p = host.load(Fixtures.engine("hc-add")).newProcess();
             String d = p.exportToEngine("ko9");
@@ -223,7 +223,7 @@ class FailurePathsTest {
     }
 
     @Test
-    void aSpanOverAVmoIsUntouchedByAFailedStart() {
+    void aSpanOverAVmoIsUntouchedByAFailedStart() throws Exception {
         try (Host host = Host.builder().withEngineThreads(FailurePathsTest::unstartable).build()) {
             Vmo out = Vmo.create(4096);
             EngineProcess p = host.load(Fixtures.engine("hc-fill-span")).newProcess();

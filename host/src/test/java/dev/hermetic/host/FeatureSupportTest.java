@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FeatureSupportTest {
 
-    private static ProcessResult run(ExecutionMode mode, String fixture) {
+    private static ProcessResult run(ExecutionMode mode, String fixture) throws InterruptedException {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             return host.load(Fixtures.wasm(fixture)).newProcess().start().await();
         }
@@ -55,7 +55,7 @@ class FeatureSupportTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void v128GlobalsWithoutSimdInstructionsStillLoad(ExecutionMode mode) {
+    void v128GlobalsWithoutSimdInstructionsStillLoad(ExecutionMode mode) throws InterruptedException {
         assertThat(run(mode, "feature-v128-global")).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(3))));
         // portable-globals keeps its v128 getters for V8: the host refuses it for their instructions
         assertRefused(mode, "portable-globals", "uses SIMD (i64x2.extract_lane in function ");
@@ -89,7 +89,7 @@ class FeatureSupportTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void everyWasm2ProposalButSimdRuns(ExecutionMode mode) {
+    void everyWasm2ProposalButSimdRuns(ExecutionMode mode) throws InterruptedException {
         assertThat(run(mode, "feature-wasm2")).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(1))));
     }
 
@@ -122,7 +122,7 @@ class FeatureSupportTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void tryTableAndThrowRun(ExecutionMode mode) {
+    void tryTableAndThrowRun(ExecutionMode mode) throws InterruptedException {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             assertThat(host.load(tryTable()).newProcess().start().await())
                     .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(7))));
@@ -131,7 +131,7 @@ class FeatureSupportTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void tailCallsRunInConstantStackOnlyInTheInterpreter(ExecutionMode mode) {
+    void tailCallsRunInConstantStackOnlyInTheInterpreter(ExecutionMode mode) throws InterruptedException {
         if (mode == ExecutionMode.INTERPRETER) {
             assertThat(run(mode, "feature-tail-call")).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(100_000))));
         } else {

@@ -18,7 +18,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void seventeenPlusTwentyThree(ExecutionMode mode) {
+    void seventeenPlusTwentyThree(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Engine add = host.load(Fixtures.engine("hc-add"));
             assertThat(add.newProcess().start(Value.i32(17), Value.i32(23)).await()).isEqualTo(returned(Value.i32(40)));
@@ -36,7 +36,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void manyArgumentsArriveInOrder(ExecutionMode mode) {
+    void manyArgumentsArriveInOrder(ExecutionMode mode) throws Exception {
         // hc-many-args: (i32 i64 i32 i64 i32 i32 i64 i64 i32 i64 i32 i64) -> h = h * 31 + arg, in order.
         boolean[] wide = {false, true, false, true, false, false, true, true, false, true, false, true};
         long seed = Fixtures.seed();
@@ -58,7 +58,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void floats(ExecutionMode mode) {
+    void floats(ExecutionMode mode) throws Exception {
         // hc-floats: (f32 a, f64 b, f32 c, f64 d) -> the bits of (double) a * b + (double) c * d.
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             ProcessResult r = host.load(Fixtures.engine("hc-floats")).newProcess()
@@ -69,7 +69,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void readOnlySpanIsSummed(ExecutionMode mode) {
+    void readOnlySpanIsSummed(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             byte[] data = new byte[10_000];
             new Random(7).nextBytes(data);
@@ -93,7 +93,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void writableSpanIsFilled(ExecutionMode mode) {
+    void writableSpanIsFilled(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Vmo output = Vmo.create(3 * 4096);
             ProcessResult r = host.load(Fixtures.engine("hc-fill-span")).newProcess()
@@ -109,7 +109,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void tooDeepRecursionIsKilledWhileAShallowerOneWorks(ExecutionMode mode) {
+    void tooDeepRecursionIsKilledWhileAShallowerOneWorks(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             // hc-recurse keeps 256-byte frames on its 64 KiB shadow stack in linear memory.
             Engine recurse = host.load(Fixtures.engine("hc-recurse"));
@@ -123,7 +123,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void tooSmallAThreadStackIsStackExhaustionWhileAShallowerCallWorks(ExecutionMode mode) {
+    void tooSmallAThreadStackIsStackExhaustionWhileAShallowerCallWorks(ExecutionMode mode) throws Exception {
         Limits smallStack = Limits.builder().withStackBytes(256 << 10).build();
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Engine recurse = host.load(Fixtures.wasm("recurse"));
@@ -137,7 +137,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void argumentsThatDoNotFitTheSignatureAreRefusedBeforeAnythingRuns(ExecutionMode mode) {
+    void argumentsThatDoNotFitTheSignatureAreRefusedBeforeAnythingRuns(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Engine add = host.load(Fixtures.engine("hc-add"));
             EngineProcess p = add.newProcess();
@@ -157,7 +157,7 @@ class FuchsiaTestListTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void anEmptySpanIsAValidSpan(ExecutionMode mode) {
+    void anEmptySpanIsAValidSpan(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Vmo empty = Vmo.create(4096);
             assertThat(host.load(Fixtures.engine("hc-sum-span")).newProcess().start(Span.readOnly(empty, 0, 0)).await())
@@ -166,7 +166,7 @@ class FuchsiaTestListTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aSpanMustLieInsideItsVmo() {
+    void aSpanMustLieInsideItsVmo() throws Exception {
         Vmo vmo = Vmo.create(8192);
         assertThat(Span.readOnly(vmo, 4096, 4096).mappedBytes()).isEqualTo(4096);
         assertThatThrownBy(() -> Span.readOnly(vmo, 4096, 4097))

@@ -54,7 +54,7 @@ class FunctionSplitEquivalenceTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void splitAndUnsplitAgree(String engine, ExecutionMode mode) {
+    void splitAndUnsplitAgree(String engine, ExecutionMode mode) throws InterruptedException {
         byte[] wasm = Engines.bytes(engine);
         FunctionSplitter.Result byDefault = FunctionSplitter.split(wasm);
         FunctionSplitter.Result tiny = FunctionSplitter.split(wasm, TINY_LIMIT, TINY_PIECE);
@@ -77,7 +77,7 @@ class FunctionSplitEquivalenceTest {
     }
 
     @Test
-    void theHostSplitsAtLoadAndSaysSo() {
+    void theHostSplitsAtLoadAndSaysSo() throws InterruptedException {
         try (Host host = Host.builder().build()) {
             Engine engine = host.load("deflate", Engines.bytes("deflate"));
             SplitReport report = engine.info().split();
@@ -115,7 +115,7 @@ class FunctionSplitEquivalenceTest {
         }
     }
 
-    static Outcome run(Engine engine, byte[] input) {
+    static Outcome run(Engine engine, byte[] input) throws InterruptedException {
         Vmo in = Vmo.create(Math.max(1, input.length));
         in.write(input, 0);
         Vmo out = Vmo.create(OUT_CAP);

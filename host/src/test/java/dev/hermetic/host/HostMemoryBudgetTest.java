@@ -25,7 +25,7 @@ class HostMemoryBudgetTest {
 
     @ParameterizedTest
     @ValueSource(ints = {8, 32})
-    void concurrentBombsOnDefaultLimitsAllEndAsResults(int bombs) {
+    void concurrentBombsOnDefaultLimitsAllEndAsResults(int bombs) throws Exception {
         long heap = Runtime.getRuntime().maxMemory();
         assumeTrue(heap <= 512L << 20, "runs in the -Xmx256m execution only: this heap is " + (heap >> 20) + " MiB");
         try (Host host = Host.builder().build()) {
@@ -35,14 +35,14 @@ class HostMemoryBudgetTest {
     }
 
     @Test
-    void aConfiguredBudgetBoundsEveryProcessTogether() {
+    void aConfiguredBudgetBoundsEveryProcessTogether() throws Exception {
         try (Host host = Host.builder().withMemoryBudget(96L << 20).build()) {
             runBombs(host, 8);
         }
     }
 
     @Test
-    void clonesDrawFromTheSameBudget() {
+    void clonesDrawFromTheSameBudget() throws InterruptedException {
         try (Host host = Host.builder().withMemoryBudget(96L << 20).build()) {
             Snapshot zygote = host.load(Fixtures.engine("hostile-memory-bomb")).snapshot();
             runBombs(host, 8, zygote);
@@ -50,12 +50,12 @@ class HostMemoryBudgetTest {
         }
     }
 
-    private static void runBombs(Host host, int bombs) {
+    private static void runBombs(Host host, int bombs) throws InterruptedException {
         runBombs(host, bombs, null);
     }
 
     /** Runs {@code bombs} at once, fresh, or clones of {@code zygote} (closed once they started) when it is not null. */
-    private static void runBombs(Host host, int bombs, Snapshot zygote) {
+    private static void runBombs(Host host, int bombs, Snapshot zygote) throws InterruptedException {
         // Long deadlines: every bomb must end by its memory, not by the clock.
         Limits limits = host.defaultLimits().toBuilder().withDeadline(Duration.ofMinutes(2)).build();
         Engine bomb = host.load(Fixtures.engine("hostile-memory-bomb"));

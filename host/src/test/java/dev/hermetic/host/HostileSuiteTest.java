@@ -72,14 +72,14 @@ class HostileSuiteTest {
         assertThat(r).isInstanceOfSatisfying(ProcessResult.Trapped.class, t -> assertThat(t.kind()).isEqualTo(kind));
     }
 
-    private static void assertStillWorks(Host host) {
+    private static void assertStillWorks(Host host) throws InterruptedException {
         assertThat(host.load(Fixtures.engine("hc-add")).newProcess().start(Value.i32(17), Value.i32(23)).await())
                 .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i32(40))));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void containedAndTheHostKeepsWorking(ExecutionMode mode, Case c) {
+    void containedAndTheHostKeepsWorking(ExecutionMode mode, Case c) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             EngineProcess p = host.load(c.engine(), c.wasm()).newProcess(SHORT).start(c.args());
             c.expect().accept(p.await());
@@ -92,7 +92,7 @@ class HostileSuiteTest {
     }
 
     @Test
-    void anEngineImportingWasiIsRefusedAtLoad() {
+    void anEngineImportingWasiIsRefusedAtLoad() throws Exception {
         try (Host host = Host.builder().build()) {
             assertThatThrownBy(() -> host.load(Fixtures.engine("hostile-wasi-import")))
                     .isInstanceOf(EngineRefusedException.class)
@@ -102,7 +102,7 @@ class HostileSuiteTest {
     }
 
     @Test
-    void theHostStaysResponsiveWhileEnginesSpinAndKillsThemOnRequest() {
+    void theHostStaysResponsiveWhileEnginesSpinAndKillsThemOnRequest() throws Exception {
         try (Host host = Host.builder().build()) {
             Engine loop = host.load(Fixtures.engine("hostile-loop"));
             Limits long_ = Limits.builder().withDeadline(Duration.ofMinutes(5)).build();
@@ -131,7 +131,7 @@ class HostileSuiteTest {
     }
 
     @Test
-    void aMemoryBombAllowedMoreThanTheHeapEndsAsAMemoryLimitKill() {
+    void aMemoryBombAllowedMoreThanTheHeapEndsAsAMemoryLimitKill() throws Exception {
         long heap = Runtime.getRuntime().maxMemory();
         assumeTrue(heap <= 512L << 20, "runs in the -Xmx256m execution only: this heap is " + (heap >> 20) + " MiB");
         Limits generous = Limits.builder()

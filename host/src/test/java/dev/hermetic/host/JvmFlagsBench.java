@@ -83,7 +83,7 @@ public final class JvmFlagsBench {
     }
 
     /** One JVM's measurements, one {@code name value} line each. */
-    private static void child(int millis) {
+    private static void child(int millis) throws InterruptedException {
         try (Host host = Host.builder().withDefaultLimits(Limits.builder().withDeadline(Duration.ofMinutes(10))
                 .withMaxMemoryBytes(1L << 30).build()).build()) {
             long t0 = System.nanoTime();

@@ -30,7 +30,7 @@ class LibcOnHostTest {
     /** How a filter process ended, what it output (when it returned a length) and its log. */
     private record Run(ProcessResult result, String output, String log) {}
 
-    private static Run filter(Host host, String engine, String input) {
+    private static Run filter(Host host, String engine, String input) throws InterruptedException {
         byte[] bytes = input.getBytes(UTF_8);
         Vmo in = Vmo.create(Math.max(bytes.length, 1));
         in.write(bytes, 0);
@@ -54,7 +54,7 @@ class LibcOnHostTest {
      */
     @ParameterizedTest
     @MethodSource("libcEngines")
-    void reachesEngineStart(String name) {
+    void reachesEngineStart(String name) throws InterruptedException {
         try (Host host = Host.builder().build()) {
             Engine engine = host.load(name, Engines.bytes(name));
             assertThat(engine.startParameters()).as("%s follows the filter convention", name).isEqualTo(FILTER);
@@ -67,7 +67,7 @@ class LibcOnHostTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void mallocPastThePageLimitIsNullAndTheHeapStillWorks(ExecutionMode mode) {
+    void mallocPastThePageLimitIsNullAndTheHeapStillWorks(ExecutionMode mode) throws InterruptedException {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             assertThat(filter(host, "libc-probe", "oom").output()).isEqualTo("malloc-1GiB NULL\nmalloc-after block\n");
         }
@@ -75,7 +75,7 @@ class LibcOnHostTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void setjmpAndLongjmpGiveTheSameAnswersInEveryMode(ExecutionMode mode) {
+    void setjmpAndLongjmpGiveTheSameAnswersInEveryMode(ExecutionMode mode) throws InterruptedException {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             assertThat(filter(host, "sjlj", "loop 100").output()).isEqualTo(
                     "rounds 100\ntotal 4951\ncalls 5050\nsurvived 100\nlongjmp-0-returns 1\n");

@@ -34,7 +34,7 @@ class LoadFuzzTest {
         {0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, // too long for a u32
     };
 
-    static Map<String, byte[]> corpus() {
+    static Map<String, byte[]> corpus() throws InterruptedException {
         Map<String, byte[]> corpus = new LinkedHashMap<>();
         for (String name : Engines.names()) {
             corpus.put(name, Engines.bytes(name));
@@ -49,7 +49,7 @@ class LoadFuzzTest {
     private record Failure(String input, int mutant, String mutation, Throwable error) {}
 
     @Test
-    void everyMutantLoadsOrIsRefusedWithATypedError() {
+    void everyMutantLoadsOrIsRefusedWithATypedError() throws InterruptedException {
         long seed = Fixtures.seed();
         Map<String, byte[]> corpus = corpus();
         List<Failure> failures = new ArrayList<>();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
     @Test
-    void processesAreCountedByOutcomeAndTimed() {
+    void processesAreCountedByOutcomeAndTimed() throws Exception {
         var registry = new SimpleMeterRegistry();
         try (Host host = Host.builder().withMeterRegistry(registry).build()) {
             Engine add = host.load("add", Fixtures.engine("hc-add"));
@@ -38,7 +38,7 @@ class MetricsTest {
     }
 
     @Test
-    void aLiveProcessCountsItsCommittedBytes() {
+    void aLiveProcessCountsItsCommittedBytes() throws Exception {
         var registry = new SimpleMeterRegistry();
         try (Host host = Host.builder().withMeterRegistry(registry).build()) {
             EngineProcess spinning = host.load(Fixtures.wasm("touch-then-spin"))
@@ -58,7 +58,7 @@ class MetricsTest {
     }
 
     @Test
-    void withoutARegistryNothingIsKeptAndEverythingWorks() {
+    void withoutARegistryNothingIsKeptAndEverythingWorks() throws Exception {
         try (Host host = Host.builder().build()) {
             assertThat(host.load(Fixtures.engine("hc-add")).newProcess().start(Value.i32(2), Value.i32(2)).await())
                     .isEqualTo(new ProcessResult.Returned(java.util.Optional.of(Value.i32(4))));

@@ -123,7 +123,7 @@ public final class PeerBench {
     }
 
     /** One warm process: the spans mapped and engine_start called again and again, as the peers do. */
-    static double hermeticMegabytesPerSecond(Engine engine, byte[] input, int millis) {
+    static double hermeticMegabytesPerSecond(Engine engine, byte[] input, int millis) throws InterruptedException {
         double[] rate = new double[1];
         Vmo in = Vmo.create(input.length);
         in.write(input, 0);

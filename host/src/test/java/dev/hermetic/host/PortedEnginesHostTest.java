@@ -35,7 +35,7 @@ class PortedEnginesHostTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "lua"})
-    void freshProcessesAndZygoteClonesGiveTheNativeOutput(String name) {
+    void freshProcessesAndZygoteClonesGiveTheNativeOutput(String name) throws InterruptedException {
         Engine engine = host.load(name, Fixtures.engine(name));
         List<KnownAnswers.Case> cases = KnownAnswers.of(name);
         // A long deadline for the first run only: it also pays for the JIT warming up.
@@ -48,7 +48,7 @@ class PortedEnginesHostTest {
         }
     }
 
-    private static byte[] run(EngineProcess process, byte[] input) {
+    private static byte[] run(EngineProcess process, byte[] input) throws InterruptedException {
         try (process; Vmo in = Vmo.create(Math.max(1, input.length)); Vmo out = Vmo.create(OUT_CAP)) {
             in.write(input, 0);
             ProcessResult result = process.start(Span.readOnly(in, 0, input.length), Span.writable(out, 0, OUT_CAP)).await();

@@ -34,11 +34,11 @@ class ProcessLogTest {
     }
 
     /** Runs a filter engine on {@code input} under {@code limits}; the process has ended. */
-    private static EngineProcess run(Engine engine, Limits limits, String input) {
+    private static EngineProcess run(Engine engine, Limits limits, String input) throws InterruptedException {
         return run(engine.newProcess(limits), input, OUT_CAP);
     }
 
-    private static EngineProcess run(EngineProcess p, String input, int outCap) {
+    private static EngineProcess run(EngineProcess p, String input, int outCap) throws InterruptedException {
         byte[] bytes = input.getBytes(UTF_8);
         Vmo in = Vmo.create(Math.max(bytes.length, 1));
         in.write(bytes, 0);
@@ -48,7 +48,7 @@ class ProcessLogTest {
     }
 
     @Test
-    void stdoutAndStderrAreInTheLogInTheOrderWritten() {
+    void stdoutAndStderrAreInTheLogInTheOrderWritten() throws InterruptedException {
         EngineProcess p = run(probe, Limits.defaults(), "stdio");
         assertThat(p.await()).isInstanceOf(ProcessResult.Returned.class);
         // stdout is line-buffered (isatty is true), stderr unbuffered: lines keep their order.
@@ -57,7 +57,7 @@ class ProcessLogTest {
     }
 
     @Test
-    void theLogSurvivesProcessExitWithStdioFlushedByExit() {
+    void theLogSurvivesProcessExitWithStdioFlushedByExit() throws InterruptedException {
         EngineProcess p = run(probe, Limits.defaults(), "exit");
         assertThat(p.await()).isEqualTo(new ProcessResult.Exited(3));
         assertThat(p.log().text())
@@ -66,7 +66,7 @@ class ProcessLogTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void theLogSurvivesATrap(ExecutionMode mode) {
+    void theLogSurvivesATrap(ExecutionMode mode) throws InterruptedException {
         try (Host h = Host.builder().withExecutionMode(mode).build()) {
             EngineProcess p = run(h.load(Fixtures.engine("libc-probe")), Limits.defaults(), "trap");
             assertThat(p.await()).isInstanceOfSatisfying(ProcessResult.Trapped.class,
@@ -76,14 +76,14 @@ class ProcessLogTest {
     }
 
     @Test
-    void theLogSurvivesADeadlineKill() {
+    void theLogSurvivesADeadlineKill() throws InterruptedException {
         EngineProcess p = run(probe, Limits.builder().withDeadline(Duration.ofMillis(300)).build(), "loop");
         assertThat(p.await()).isEqualTo(new ProcessResult.Killed(KillReason.DEADLINE));
         assertThat(p.log().text()).isEqualTo("looping forever\n");
     }
 
     @Test
-    void aFullLogKeepsItsNewestBytesAndCountsTheDroppedOnes() {
+    void aFullLogKeepsItsNewestBytesAndCountsTheDroppedOnes() throws InterruptedException {
         int lines = 10_000;
         EngineProcess p = run(probe, Limits.defaults(), "flood " + lines);
         StringBuilder all = new StringBuilder();
@@ -98,12 +98,12 @@ class ProcessLogTest {
     }
 
     @Test
-    void writesWithoutStdioReachTheSameLog() {
+    void writesWithoutStdioReachTheSameLog() throws InterruptedException {
         assertThat(run(probe, Limits.defaults(), "log").log().text()).isEqualTo("straight to the log\n");
     }
 
     @Test
-    void aRustPanicLeavesItsMessage() {
+    void aRustPanicLeavesItsMessage() throws InterruptedException {
         EngineProcess p = run(host.load(Fixtures.engine("hostile-panic")).newProcess(), "abc", 4096);
         assertThat(p.await()).isEqualTo(new ProcessResult.Exited(101));
         assertThat(p.log().text()).startsWith("panicked at ")
@@ -112,14 +112,14 @@ class ProcessLogTest {
     }
 
     @Test
-    void anEngineWithoutALogHasAnEmptyOne() {
+    void anEngineWithoutALogHasAnEmptyOne() throws InterruptedException {
         EngineProcess p = host.load(Fixtures.engine("hc-add")).newProcess().start(Value.i32(1), Value.i32(2));
         p.await();
         assertThat(p.log()).isSameAs(ProcessLog.EMPTY);
     }
 
     @Test
-    void eachCloneHasItsOwnLog() {
+    void eachCloneHasItsOwnLog() throws InterruptedException {
         try (Snapshot warm = probe.snapshot()) {
             for (String input : new String[] {"log", "exit", "log"}) {
                 EngineProcess p = run(warm.spawn(), input, OUT_CAP);

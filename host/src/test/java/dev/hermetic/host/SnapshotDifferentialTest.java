@@ -92,7 +92,7 @@ class SnapshotDifferentialTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("engines")
-    void aCloneMatchesAFreshInitializedProcess(String name, ExecutionMode mode) {
+    void aCloneMatchesAFreshInitializedProcess(String name, ExecutionMode mode) throws Exception {
         assertThat(INPUTS).as("every bundled engine needs an input here").containsKey(name);
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 !name.equals("classifier") || mode == ExecutionMode.COMPILED || Boolean.getBoolean("hermetic.slow"),
@@ -113,7 +113,7 @@ class SnapshotDifferentialTest {
     }
 
     /** Runs engine_init (when asked and exported) and engine_start in one process, then hashes its memory. */
-    private static Run run(EngineProcess process, boolean init, List<Arg> args) {
+    private static Run run(EngineProcess process, boolean init, List<Arg> args) throws InterruptedException {
         Arg[] argv = args.toArray(Arg[]::new);
         String[] hash = new String[1];
         ProcessResult result = process.launch((instance, memory) -> {

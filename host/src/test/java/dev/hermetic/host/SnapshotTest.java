@@ -40,7 +40,7 @@ class SnapshotTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void everyCloneStartsFromTheWarmState(ExecutionMode mode) {
+    void everyCloneStartsFromTheWarmState(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Engine engine = host.load("zygote-state", Fixtures.wasm("zygote-state"));
             long fresh = report(engine.newProcess().start(Value.i32(0)).await());
@@ -57,7 +57,7 @@ class SnapshotTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void segmentsDroppedWhileWarmStayDroppedInClones(ExecutionMode mode) {
+    void segmentsDroppedWhileWarmStayDroppedInClones(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build();
                 Snapshot zygote = host.load(Fixtures.wasm("zygote-state")).snapshot()) {
             for (int op : new int[] {1, 2}) {
@@ -91,7 +91,7 @@ class SnapshotTest {
     }
 
     @Test
-    void aCloneCommitsOnlyThePagesItWrites() {
+    void aCloneCommitsOnlyThePagesItWrites() throws Exception {
         try (Host host = Host.builder().build(); Snapshot zygote = host.load(Fixtures.engine("json")).snapshot()) {
             byte[] in = "{\"b\":[1,2,3],\"a\":{\"y\":null,\"x\":true}}".getBytes();
             Vmo input = Vmo.create(in.length);
@@ -111,7 +111,7 @@ class SnapshotTest {
     }
 
     @Test
-    void aWarmupThatFailsTakesNoSnapshotAndTheHostGoesOn() {
+    void aWarmupThatFailsTakesNoSnapshotAndTheHostGoesOn() throws Exception {
         try (Host host = Host.builder().build()) {
             Engine spinner = host.load(Fixtures.engine("hostile-loop"));
             Limits quick = host.defaultLimits().toBuilder().withDeadline(Duration.ofMillis(200)).build();
@@ -129,7 +129,7 @@ class SnapshotTest {
     }
 
     @Test
-    void aCloneIsHeldToItsOwnLimits() {
+    void aCloneIsHeldToItsOwnLimits() throws Exception {
         try (Host host = Host.builder().build(); Snapshot zygote = host.load(Fixtures.wasm("zygote-state")).snapshot()) {
             Limits onePage = host.defaultLimits().toBuilder().withMaxMemoryPages(1).build();
             assertThat(zygote.spawn(onePage).start(Value.i32(0)).await())
@@ -139,7 +139,7 @@ class SnapshotTest {
     }
 
     @Test
-    void aClosedSnapshotSpawnsNothing() {
+    void aClosedSnapshotSpawnsNothing() throws Exception {
         try (Host host = Host.builder().build()) {
             Snapshot zygote = host.load(Fixtures.wasm("zygote-state")).snapshot();
             EngineProcess started = zygote.spawn().start(Value.i32(0));
@@ -150,7 +150,7 @@ class SnapshotTest {
     }
 
     @Test
-    void aWarmupSpanIsClonedAndItsCloneHandedBack() {
+    void aWarmupSpanIsClonedAndItsCloneHandedBack() throws Exception {
         try (Host host = Host.builder().build()) {
             Engine fill = host.load(Fixtures.engine("hc-fill-span"));
             Vmo caller = Vmo.create(8192);

@@ -30,7 +30,7 @@ class SpanEdgesTest {
         return vmo;
     }
 
-    private static ProcessResult run(Host host, Span span, int op) {
+    private static ProcessResult run(Host host, Span span, int op) throws InterruptedException {
         return host.load(Fixtures.wasm("span-edges")).newProcess().start(span, Value.i32(op)).await();
     }
 
@@ -40,7 +40,7 @@ class SpanEdgesTest {
 
     @ParameterizedTest(name = "[{0}, +{1})")
     @CsvSource({"0, 14", "0, 4095", "0, 4097", "100, 5000", "4000, 200", "4095, 1", "4096, 4096", "3000, 6000"})
-    void aReadOnlySpanShowsOnlyItsRange(long offset, int length) {
+    void aReadOnlySpanShowsOnlyItsRange(long offset, int length) throws Exception {
         for (ExecutionMode mode : ExecutionMode.values()) {
             try (Host host = Host.builder().withExecutionMode(mode).build()) {
                 Vmo vmo = filled(16384, CALLER);
@@ -62,7 +62,7 @@ class SpanEdgesTest {
 
     @ParameterizedTest(name = "[{0}, +{1})")
     @CsvSource({"0, 14", "0, 100", "0, 4097", "100, 5000", "4000, 200", "4095, 1", "4096, 4096", "3000, 6000"})
-    void aWritableSpanReachesTheCallerOnlyInsideItsRange(long offset, int length) {
+    void aWritableSpanReachesTheCallerOnlyInsideItsRange(long offset, int length) throws Exception {
         for (ExecutionMode mode : ExecutionMode.values()) {
             try (Host host = Host.builder().withExecutionMode(mode).build()) {
                 Vmo out = filled(16384, UNTOUCHED);

@@ -19,7 +19,7 @@ public final class SplitBench {
 
     private SplitBench() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         int millis = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         List<String> engines = args.length > 1 ? List.of(args).subList(1, args.length) : Workloads.FILTERS;
         Limits limits = Limits.builder().withDeadline(Duration.ofMinutes(30)).build();

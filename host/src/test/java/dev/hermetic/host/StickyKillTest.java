@@ -50,7 +50,7 @@ class StickyKillTest {
 
     @AfterEach
     @Timeout(30)
-    void closeHost() {
+    void closeHost() throws Exception {
         host.close();
     }
 
@@ -59,7 +59,7 @@ class StickyKillTest {
         return engine.newProcess(host.defaultLimits().toBuilder().withDeadline(deadline).build(), "echo").start();
     }
 
-    private static ProcessResult awaitWithin(EngineProcess p, Duration bound) {
+    private static ProcessResult awaitWithin(EngineProcess p, Duration bound) throws InterruptedException {
         Optional<ProcessResult> r = p.await(bound);
         assertThat(r).as("the process ended within " + bound).isPresent();
         return r.orElseThrow();
@@ -70,7 +70,7 @@ class StickyKillTest {
     }
 
     @Test
-    void aHookThatSleepsEndsAtItsDeadline() {
+    void aHookThatSleepsEndsAtItsDeadline() throws Exception {
         blocker = StickyKillTest::sleepForAMinute;
         EngineProcess p = start(Duration.ofMillis(200));
         assertThat(awaitWithin(p, Duration.ofMillis(200).plus(BOUND))).isEqualTo(new ProcessResult.Killed(KillReason.DEADLINE));
@@ -78,7 +78,7 @@ class StickyKillTest {
     }
 
     @Test
-    void aHookThatSwallowsTheInterruptAndBlocksAgainEndsAtItsDeadline() {
+    void aHookThatSwallowsTheInterruptAndBlocksAgainEndsAtItsDeadline() throws Exception {
         LinkedBlockingQueue<Object> never = new LinkedBlockingQueue<>();
         blocker = () -> {
             try {
@@ -94,7 +94,7 @@ class StickyKillTest {
     }
 
     @Test
-    void aHookThatSwallowsEveryInterruptOnceStillCannotResumeTheEngine() {
+    void aHookThatSwallowsEveryInterruptOnceStillCannotResumeTheEngine() throws Exception {
         blocker = () -> {
             try {
                 Thread.sleep(60_000);

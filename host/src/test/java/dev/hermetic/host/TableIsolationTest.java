@@ -27,13 +27,13 @@ class TableIsolationTest {
         }
     }
 
-    private static Grown grow(EngineProcess p, int n) {
+    private static Grown grow(EngineProcess p, int n) throws InterruptedException {
         return Grown.of(p.start(Value.i32(n)).await());
     }
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void freshProcessesAndClonesStartWithTheSameTable(ExecutionMode mode) {
+    void freshProcessesAndClonesStartWithTheSameTable(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Engine engine = host.load(Fixtures.wasm("table-grow"));
             for (int i = 0; i < 3; i++) {
@@ -75,7 +75,7 @@ class TableIsolationTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void growthPastTheLimitReturnsMinusOne(ExecutionMode mode) {
+    void growthPastTheLimitReturnsMinusOne(ExecutionMode mode) throws Exception {
         Limits hundred = Limits.builder().withMaxTableElements(100).build();
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Engine engine = host.load(Fixtures.wasm("table-grow"));
@@ -95,7 +95,7 @@ class TableIsolationTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void tableElementsAreChargedToTheBudget(ExecutionMode mode) {
+    void tableElementsAreChargedToTheBudget(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             Engine engine = host.load(Fixtures.wasm("table-grow"));
             EngineProcess small = engine.newProcess();

@@ -16,7 +16,7 @@ class VmoProcessMemoryTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void everyProcessStartsFromThePristineImageWhateverOthersWrote(ExecutionMode mode) {
+    void everyProcessStartsFromThePristineImageWhateverOthersWrote(ExecutionMode mode) throws Exception {
         long hermetic = ByteBuffer.wrap("hermetic".getBytes(StandardCharsets.US_ASCII)).order(ByteOrder.LITTLE_ENDIAN).getLong();
         ProcessResult expected = new ProcessResult.Returned(Optional.of(Value.i64(hermetic + 0x2a)));
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
@@ -35,7 +35,7 @@ class VmoProcessMemoryTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void initializeRunsBeforeEngineStart(ExecutionMode mode) {
+    void initializeRunsBeforeEngineStart(ExecutionMode mode) throws Exception {
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             assertThat(host.load(Fixtures.wasm("init-counter")).newProcess().start().await())
                     .isEqualTo(new ProcessResult.Returned(Optional.of(Value.i32(42))));
@@ -44,7 +44,7 @@ class VmoProcessMemoryTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
-    void committingMoreThanTheQuotaIsAMemoryLimitKill(ExecutionMode mode) {
+    void committingMoreThanTheQuotaIsAMemoryLimitKill(ExecutionMode mode) throws Exception {
         Limits tight = Limits.builder().withMaxMemoryPages(1024).withMaxCommittedBytes(1 << 20).build();
         try (Host host = Host.builder().withExecutionMode(mode).build()) {
             EngineProcess bomb = host.load(Fixtures.engine("hostile-memory-bomb")).newProcess(tight).start();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hermetic.host.Engine;
 import dev.hermetic.host.EngineProcess;
 import dev.hermetic.host.ExecutionMode;
+import dev.hermetic.host.FilterRequest;
 import dev.hermetic.host.Host;
 import dev.hermetic.host.Limits;
 import dev.hermetic.host.ProcessLog;
@@ -54,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--out-capacity", paramLabel = "SIZE", converter = Sizes.ByteSize.class,
-            description = "Room for the output (default: the input's size, at least 64K).")
+            description = "Room for the output (default: 4 times the input's size, at least 64K).")
     Long outCapacity;
 
     @Option(names = "--timeout", paramLabel = "TIME", converter = Sizes.Time.class, defaultValue = "10s",
@@ -75,8 +76,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] wasm = module.read(engine);
         byte[] in = Files.readAllBytes(input);
-        int capacity = (int) Math.min(Integer.MAX_VALUE - Span.PAGE_SIZE,
-                outCapacity != null ? outCapacity : Math.max(64L << 10, in.length));
+        int capacity = outCapacity != null ? (int) Math.min(FilterRequest.MAX_CAPACITY, outCapacity)
+                : FilterRequest.defaultOutputCapacity(in.length);
         Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
         try (Host host = cache.apply(module.host())
                 .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)

@@ -24,6 +24,13 @@ public interface ProcessMemory {
     /** Makes {@code span} visible at {@code address}, a multiple of 4 KiB inside the memory. */
     void mapSpan(int address, Span span);
 
+    /**
+     * Ends one call of a warm process: writable spans' partial pages are copied back, their
+     * handles closed (the mappings keep them until the next call maps over them), and the spans
+     * forgotten. Whole pages of the caller's VMOs stay mapped until then.
+     */
+    void endCall();
+
     /** The spans mapped so far, by address. */
     Map<Integer, Span> spans();
 

@@ -123,6 +123,17 @@ final class VmoProcessMemory implements ProcessMemory {
     }
 
     @Override
+    public void endCall() {
+        try {
+            copyBackPartialPages();
+        } finally {
+            partialPages.forEach(p -> p.page().close());
+            partialPages.clear();
+            spans.clear();
+        }
+    }
+
+    @Override
     public Map<Integer, Span> spans() {
         return Map.copyOf(spans);
     }

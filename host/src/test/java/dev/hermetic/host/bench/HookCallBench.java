@@ -29,7 +29,7 @@ import java.util.List;
 public final class HookCallBench {
     private HookCallBench() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         double[] hooks = new double[5];
         double[] plain = new double[5];

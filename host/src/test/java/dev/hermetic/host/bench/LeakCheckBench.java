@@ -45,7 +45,13 @@ public final class LeakCheckBench {
         }
     }
 
-    private static void row(String what, int count, SimpleMeterRegistry registry, Runnable one) throws InterruptedException {
+    /** One process, run to its end. */
+    @FunctionalInterface
+    private interface Run {
+        void run() throws InterruptedException;
+    }
+
+    private static void row(String what, int count, SimpleMeterRegistry registry, Run one) throws InterruptedException {
         long heapBefore = heap();
         int threadsBefore = Thread.activeCount();
         double committedBefore = registry.get("hermetic.memory.committed").gauge().value();

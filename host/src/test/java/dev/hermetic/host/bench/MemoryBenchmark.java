@@ -52,7 +52,7 @@ public class MemoryBenchmark {
     private long[] args;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws Exception {
         WasmModule module = Parser.parse(Fixtures.engine("sha256"));
         Function<Instance, Machine> compiled = MachineFactoryCompiler.compile(module);
         Function<MemoryLimits, Memory> factory = memory.equals("vmo") ? VmoMemoryFactory.create() : ByteArrayMemory::new;

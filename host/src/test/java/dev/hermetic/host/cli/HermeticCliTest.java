@@ -167,7 +167,7 @@ class HermeticCliTest {
     }
 
     @Test
-    void snapshotWritesAPreInitializedModuleThatRunsWithoutItsInit() throws IOException {
+    void snapshotWritesAPreInitializedModuleThatRunsWithoutItsInit() throws IOException, InterruptedException {
         Path warm = dir.resolve("warm.wasm");
         Run r = hermetic("snapshot", fixture("zygote-state").toString(), "--init", "engine_init", "-o", warm.toString());
         assertThat(r.code()).as(r.err()).isZero();

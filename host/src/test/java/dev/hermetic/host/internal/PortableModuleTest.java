@@ -83,7 +83,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void globalsOfEveryTypeKeepTheirWarmValuesBitForBit() {
+    void globalsOfEveryTypeKeepTheirWarmValuesBitForBit() throws Exception {
         byte[] portable = assertBehavesAsWarm("portable-globals", false);
         assertThat(call(portable, "get_i32m")).isEqualTo(Outcome.value(-123456789));
         assertThat(call(portable, "get_i64m")).isEqualTo(Outcome.value(0x8123456789abcdefL));
@@ -121,7 +121,7 @@ class PortableModuleTest {
     private static final int V128_CONSTANT = 12;
 
     @Test
-    void v128GlobalsKeepBothHalves() {
+    void v128GlobalsKeepBothHalves() throws Exception {
         // Chicory runs no SIMD code, so the warm value of the v128 global is put in the state.
         byte[] original = Fixtures.wasm("portable-globals");
         Snapshot warm = WarmInstances.snapshot(WarmInstances.warm(original, false));
@@ -140,7 +140,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void tablesKeepTheirGrownSizeNullGapsAndEntries() {
+    void tablesKeepTheirGrownSizeNullGapsAndEntries() throws Exception {
         byte[] portable = assertBehavesAsWarm("portable-tables", false);
         assertThat(call(portable, "get_size_t")).isEqualTo(Outcome.value(7));
         assertThat(call(portable, "get_size_u")).isEqualTo(Outcome.value(3));
@@ -162,7 +162,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void segmentsKeepTheirIndicesDroppedOnesStayDroppedAndStartDoesNotRerun() {
+    void segmentsKeepTheirIndicesDroppedOnesStayDroppedAndStartDoesNotRerun() throws Exception {
         byte[] portable = assertBehavesAsWarm("portable-segments", false);
         assertThat(call(portable, "get_starts")).isEqualTo(Outcome.value(1));
         assertThat(call(portable, "get_start_memory")).isEqualTo(Outcome.value(1));
@@ -192,7 +192,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void namedExportsAreRemovedAndTheOthersKept() {
+    void namedExportsAreRemovedAndTheOthersKept() throws Exception {
         byte[] original = Fixtures.wasm("portable-segments");
         byte[] portable = WarmInstances.snapshot(WarmInstances.warm(original, false)).write(original);
         List<String> before = WarmInstances.exportNames(Parser.parse(original));
@@ -207,7 +207,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void warmMemoryRoundTripsThroughDataSegments() {
+    void warmMemoryRoundTripsThroughDataSegments() throws Exception {
         long seed = Fixtures.seed();
         Random random = new Random(seed);
         byte[] original = Fixtures.wasm("portable-memory");
@@ -248,7 +248,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void zeroMemoryNeedsNoSegmentsAndShortGapsMerge() {
+    void zeroMemoryNeedsNoSegmentsAndShortGapsMerge() throws Exception {
         assertThat(PortableModule.dataRuns(new byte[Memory.PAGE_SIZE])).isEmpty();
         byte[] memory = new byte[200];
         memory[10] = 1;
@@ -260,7 +260,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void zerosAreSkippedToTheFirstNonZeroByteAtAnyAlignment() {
+    void zerosAreSkippedToTheFirstNonZeroByteAtAnyAlignment() throws Exception {
         for (int len = 0; len < 40; len++) {
             for (int at = 0; at <= len; at++) {
                 byte[] memory = new byte[len];
@@ -275,7 +275,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void manyScatteredBytesMergeIntoABoundedNumberOfSegments() {
+    void manyScatteredBytesMergeIntoABoundedNumberOfSegments() throws Exception {
         byte[] memory = new byte[64 * Memory.PAGE_SIZE];
         for (int i = 0; i < memory.length; i += 100) {
             memory[i] = 1;
@@ -290,7 +290,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void overTheSegmentLimitTheSmallestGapsAreFilledFirst() {
+    void overTheSegmentLimitTheSmallestGapsAreFilledFirst() throws Exception {
         // Gaps: 40, 10, 30, 10, 50
         List<int[]> runs = List.of(new int[] {0, 10}, new int[] {50, 60}, new int[] {70, 80}, new int[] {110, 120},
                 new int[] {130, 140}, new int[] {190, 200});
@@ -305,7 +305,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void stateThatDoesNotFitTheModuleIsRefused() {
+    void stateThatDoesNotFitTheModuleIsRefused() throws Exception {
         byte[] original = Fixtures.wasm("portable-memory");
         InstanceState state = InstanceState.capture(WarmInstances.instantiate(Parser.parse(original), false));
         assertThatThrownBy(() -> PortableModule.write(original, state, 65, new byte[65 * Memory.PAGE_SIZE], Set.of()))
@@ -327,7 +327,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void importsOtherThanFunctionsAreRefused() {
+    void importsOtherThanFunctionsAreRefused() throws Exception {
         byte[] original = Fixtures.wasm("portable-global-import");
         InstanceState none = new InstanceState(new long[0], new long[0], new int[0][], new boolean[0], new boolean[0]);
         assertThatThrownBy(() -> PortableModule.write(original, none, 1, new byte[Memory.PAGE_SIZE], Set.of()))
@@ -335,7 +335,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void malformedModulesAreRefusedWithATypedException() {
+    void malformedModulesAreRefusedWithATypedException() throws Exception {
         // One global, so that global sections with one entry are read to their end.
         InstanceState none = new InstanceState(new long[1], new long[1], new int[0][], new boolean[0], new boolean[0]);
         byte[] header = {0, 'a', 's', 'm', 1, 0, 0, 0};
@@ -361,7 +361,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void corruptedModulesFailOnlyWithTheDocumentedExceptions() {
+    void corruptedModulesFailOnlyWithTheDocumentedExceptions() throws Exception {
         long seed = Fixtures.seed();
         Random random = new Random(seed);
         int written = 0;
@@ -400,7 +400,7 @@ class PortableModuleTest {
     }
 
     @Test
-    void aModuleWithoutStateIsStillValidAfterRewriting() {
+    void aModuleWithoutStateIsStillValidAfterRewriting() throws Exception {
         byte[] original = Fixtures.wasm("portable-memory");
         Instance instance = WarmInstances.instantiate(Parser.parse(original), false);
         byte[] portable = WarmInstances.snapshot(instance).write(original);

@@ -41,7 +41,7 @@ class VmoMemoryModelTest {
     }
 
     @Test
-    void agreesWithByteArrayMemory() {
+    void agreesWithByteArrayMemory() throws Exception {
         long seed = Fixtures.seed();
         Random r = new Random(seed);
         for (int round = 0; round < 20; round++) {

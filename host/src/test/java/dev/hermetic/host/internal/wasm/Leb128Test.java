@@ -28,7 +28,7 @@ class Leb128Test {
     }
 
     @Test
-    void knownEncodings() {
+    void knownEncodings() throws Exception {
         assertThat(new WasmWriter().u32(624485).toByteArray()).isEqualTo(bytes(0xe5, 0x8e, 0x26));
         assertThat(new WasmWriter().s64(-123456).toByteArray()).isEqualTo(bytes(0xc0, 0xbb, 0x78));
         assertThat(new WasmWriter().s32(63).toByteArray()).isEqualTo(bytes(0x3f));
@@ -47,7 +47,7 @@ class Leb128Test {
     }
 
     @Test
-    void tooLongOrTooLargeIsMalformed() {
+    void tooLongOrTooLargeIsMalformed() throws Exception {
         assertThatThrownBy(() -> reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x00).u32())
                 .isInstanceOf(EngineFormatException.class);
         assertThatThrownBy(() -> reader(0xff, 0xff, 0xff, 0xff, 0x1f).u32()).isInstanceOf(EngineFormatException.class);
@@ -65,7 +65,7 @@ class Leb128Test {
     }
 
     @Test
-    void randomValuesRoundTrip() {
+    void randomValuesRoundTrip() throws Exception {
         long seed = Fixtures.seed();
         Random random = new Random(seed);
         for (int i = 0; i < 20_000; i++) {
