@@ -18,9 +18,6 @@ public interface ProcessMemory {
     /** Makes the process's tables; hand it to Chicory's {@code withTableFactory}. */
     ProcessTables tables();
 
-    /** The memory {@link #create} made. */
-    Memory memory();
-
     /** Makes {@code span} visible at {@code address}, a multiple of 4 KiB inside the memory. */
     void mapSpan(int address, Span span);
 

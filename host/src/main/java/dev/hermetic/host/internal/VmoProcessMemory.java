@@ -69,11 +69,6 @@ final class VmoProcessMemory implements ProcessMemory {
         return tables;
     }
 
-    @Override
-    public Memory memory() {
-        return memory;
-    }
-
     /**
      * A private page standing in for the part of a span's page that the range covers.
      *
