@@ -10,18 +10,23 @@ import dev.hermetic.host.Limits;
 import dev.hermetic.host.ProcessLog;
 import dev.hermetic.host.ProcessResult;
 import dev.hermetic.host.Span;
+import dev.hermetic.host.Value;
+import dev.hermetic.host.ValueType;
 import dev.hermetic.host.Vdso;
 import dev.hermetic.vmo.Vmo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,11 +34,13 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code hermetic run ENGINE.wasm --in FILE --out FILE}: the filter convention,
  * {@code engine_start(in_ptr, in_len, out_ptr, out_cap) -> i64}, where a result r >= 0 is the
- * number of output bytes and r < 0 a failure status.
+ * number of output bytes and r < 0 a failure status. {@code hermetic run ENGINE.wasm -- 17 23}
+ * runs any engine: the arguments are parsed as {@code engine_start}'s parameter types, and its
+ * result is printed and is the exit code (0..255; anything else exits 1).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs a filter engine on a file and writes what it outputs; the engine's log"
-                + " (its stdout and stderr) goes to stderr.")
+        description = "Runs a filter engine on a file and writes what it outputs, or any engine on arguments given"
+                + " after --; the engine's log (its stdout and stderr) goes to stderr.")
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -48,11 +55,15 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ENGINE.wasm", description = "The engine to run.")
     Path engine;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "The input, mapped read-only.")
+    @Option(names = "--in", paramLabel = "FILE", description = "The input, mapped read-only (filters).")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the output goes.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Where the output goes (filters).")
     Path output;
+
+    @Parameters(index = "1..*", paramLabel = "ARG",
+            description = "Instead of --in/--out: arguments for engine_start, after --, checked against its parameter types.")
+    List<String> arguments = new ArrayList<>();
 
     @Option(names = "--out-capacity", paramLabel = "SIZE", converter = Sizes.ByteSize.class,
             description = "Room for the output (default: 4 times the input's size, at least 64K).")
@@ -74,6 +85,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!arguments.isEmpty()) {
+            return callWithArguments();
+        }
+        if (input == null || output == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "a filter needs --in FILE and --out FILE; any other engine takes its arguments after --");
+        }
         byte[] wasm = module.read(engine);
         byte[] in = Files.readAllBytes(input);
         int capacity = outCapacity != null ? (int) Math.min(FilterRequest.MAX_CAPACITY, outCapacity)
@@ -110,6 +128,57 @@ final class RunCommand implements Callable<Integer> {
             err.println();
         }
         err.flush();
+    }
+
+    /** Runs any engine: the arguments are parsed as engine_start's parameter types; its result is the exit code. */
+    private int callWithArguments() throws Exception {
+        byte[] wasm = module.read(engine);
+        Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
+        try (Host host = cache.apply(module.host())
+                .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)
+                .withVdso(Vdso.EXIT_ONLY)
+                .build()) {
+            Engine loaded = host.load(wasm);
+            List<ValueType> types = loaded.startParameters();
+            if (types.size() != arguments.size()) {
+                throw new ParameterException(spec.commandLine(), "engine_start takes " + types + " but "
+                        + arguments.size() + " argument" + (arguments.size() == 1 ? " was" : "s were") + " given");
+            }
+            Value[] values = new Value[types.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = parse(types.get(i), arguments.get(i));
+            }
+            EngineProcess process = loaded.newProcess(limits).start(values);
+            ProcessResult result = process.await();
+            printLog(process.log());
+            if (result instanceof ProcessResult.Returned r) {
+                PrintWriter out = spec.commandLine().getOut();
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("outcome", result.outcome());
+                r.value().ifPresent(v -> fields.put("value", v.type() == ValueType.F32 ? (Object) v.asFloat()
+                        : v.type() == ValueType.F64 ? (Object) v.asDouble() : (Object) v.asLong()));
+                fields.put("durationMillis", process.duration().toMillis());
+                out.println(json ? new ObjectMapper().writeValueAsString(fields)
+                        : "returned " + fields.getOrDefault("value", "nothing"));
+                // ABI.md: a non-filter engine_start's result is the exit code.
+                long code = r.value().filter(v -> v.type() == ValueType.I32 || v.type() == ValueType.I64).map(Value::asLong).orElse(0L);
+                return code >= 0 && code <= 255 ? (int) code : 1;
+            }
+            return report(result, null, 0, 0, process.duration());
+        }
+    }
+
+    private Value parse(ValueType type, String text) {
+        try {
+            return switch (type) {
+                case I32 -> Value.i32((int) Long.parseLong(text));
+                case I64 -> Value.i64(Long.parseLong(text));
+                case F32 -> Value.f32(Float.parseFloat(text));
+                case F64 -> Value.f64(Double.parseDouble(text));
+            };
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "'" + text + "' is not " + type);
+        }
     }
 
     private int report(ProcessResult result, Vmo outVmo, int capacity, long loadMillis, Duration duration) throws Exception {

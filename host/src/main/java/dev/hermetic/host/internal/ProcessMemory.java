@@ -18,7 +18,7 @@ public interface ProcessMemory {
     /** Makes the process's tables; hand it to Chicory's {@code withTableFactory}. */
     ProcessTables tables();
 
-    /** The memory {@link #create} made. */
+    /** The memory {@link #create} made; the host reads the engine's log from it after the end. */
     Memory memory();
 
     /** Makes {@code span} visible at {@code address}, a multiple of 4 KiB inside the memory. */

@@ -203,15 +203,6 @@ public final class VmoMemory extends VmarView implements Memory {
         owned.clear();
     }
 
-    /** Bytes committed by this memory's own VMOs. */
-    public long committedBytes() {
-        long total = 0;
-        for (Vmo v : List.copyOf(owned)) {
-            total += v.info().committedBytes();
-        }
-        return total;
-    }
-
     // ---- sizes
 
     @Override

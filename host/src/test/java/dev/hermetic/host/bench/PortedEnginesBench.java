@@ -67,7 +67,7 @@ public final class PortedEnginesBench {
     }
 
     /** One warm process: engine_init and an untimed call in the warm-up, then {@code calls} timed calls. */
-    private static PortedPeers.Run hermetic(Engine engine, Limits limits, byte[] input, int calls) {
+    private static PortedPeers.Run hermetic(Engine engine, Limits limits, byte[] input, int calls) throws InterruptedException {
         PortedPeers.Run[] run = new PortedPeers.Run[1];
         try (Vmo in = Vmo.create(input.length); Vmo out = Vmo.create(OUT_CAP)) {
             in.write(input, 0);

@@ -108,6 +108,19 @@ class HermeticCliTest {
     }
 
     @Test
+    void anyEngineRunsOnTypedArguments() throws IOException {
+        Run add = hermetic("run", bundled("hc-add").toString(), "--", "17", "23");
+        assertThat(add.code()).as(add.err()).isEqualTo(40);
+        assertThat(add.out()).contains("returned 40");
+        Run wrongCount = hermetic("run", bundled("hc-add").toString(), "--", "17");
+        assertThat(wrongCount.code()).isEqualTo(2);
+        assertThat(wrongCount.err()).contains("engine_start takes [I32, I32] but 1 argument was given");
+        Run notANumber = hermetic("run", bundled("hc-add").toString(), "--", "17", "x");
+        assertThat(notANumber.code()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("'x' is not I32");
+    }
+
+    @Test
     void aRefusedEngineAndBadUsageAreReportedOnStderr() throws IOException {
         Run refused = hermetic("run", bundled("hostile-wasi-import").toString(), "--in", file("in.txt", "x").toString(),
                 "--out", dir.resolve("o").toString());
