@@ -38,6 +38,11 @@ final class HostAdapter {
         try {
             Engine engine = host.load(spec.name(), spec.module());
             return new Warm(host, engine.snapshot());
+        } catch (InterruptedException e) {
+            // The task is being cancelled while it warms: keep the interrupt for Flink to see.
+            host.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while warming " + spec.name(), e);
         } catch (RuntimeException e) {
             host.close();
             throw e;
@@ -72,6 +77,11 @@ final class HostAdapter {
         ProcessResult result;
         try {
             result = process.await();
+        } catch (InterruptedException e) {
+            // Cancellation: the clone is killed with the task, and the interrupt is kept.
+            process.kill();
+            Thread.currentThread().interrupt();
+            return new EngineResult.Failed(FailureKind.KILLED, "interrupted while the engine ran");
         } catch (RuntimeException e) {
             process.kill();
             throw e;

@@ -60,7 +60,7 @@ class HermeticFlinkTest {
     }
 
     /** What the host alone says for each record: the output text, or "failed:" and the engine's status. */
-    private static List<String> direct(String engine, List<String> records) {
+    private static List<String> direct(String engine, List<String> records) throws InterruptedException {
         List<String> answers = new ArrayList<>();
         try (Host host = Host.builder().build(); Snapshot warm = host.load(engine, Engines.bytes(engine)).snapshot()) {
             for (String record : records) {
