@@ -64,7 +64,8 @@ class FunctionSplitEquivalenceTest {
         try (Host host = Host.builder().withExecutionMode(mode).withFunctionSplitting(false).withDefaultLimits(slow)
                 .build()) {
             Engine original = host.load(engine, wasm);
-            Engine split = host.load(engine + "-split", byDefault.wasm());
+            // An engine with nothing too large comes back unchanged: the same bytes, the same engine.
+            Engine split = byDefault.wasm() == wasm ? original : host.load(engine + "-split", byDefault.wasm());
             Engine cut = host.load(engine + "-tiny", tiny.wasm());
             for (byte[] input : inputs(engine, mode)) {
                 Outcome expected = run(original, input);
