@@ -238,12 +238,16 @@ public final class Host implements AutoCloseable {
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
         }
-        Split split = split(wasm, !stored.authentic());
+        Split split = split(wasm);
+        if (split.wasm() != wasm) {
+            try {
+                module = parse(split.wasm(), !stored.authentic());
+            } catch (EngineFormatException e) {
+                split = unsplit(wasm, e);
+            }
+        }
         info = info.withSplit(split.report());
         metrics.functionsSplit(name != null ? name : "engine-" + sha256.substring(0, 12), split.report());
-        if (split.module() != null) {
-            module = split.module();
-        }
         WasmModule instanceModule;
         Function<Instance, Machine> machines;
         try {
@@ -297,7 +301,7 @@ public final class Host implements AutoCloseable {
      */
     public EngineInfo inspect(byte[] wasm) {
         checkSize(wasm);
-        return check(parse(gate(wasm), true)).withSplit(split(wasm, true).report());
+        return check(parse(gate(wasm), true)).withSplit(split(wasm).report());
     }
 
     private void checkSize(byte[] wasm) {
@@ -324,36 +328,36 @@ public final class Host implements AutoCloseable {
     /**
      * What splitting did to a module.
      *
-     * @param module the split module, parsed and validated; null when nothing was split
+     * @param wasm the split module's bytes; the very array given when nothing was split
      * @param report what was split
      */
-    private record Split(WasmModule module, SplitReport report) {}
+    private record Split(byte[] wasm, SplitReport report) {}
 
     /**
      * {@code wasm} (valid) with the functions too large for the JVM's JIT split, when this host
      * compiles and splits. A splitter failure leaves the module as it is, said in the report.
      */
-    private Split split(byte[] wasm, boolean validate) {
+    private Split split(byte[] wasm) {
         if (!functionSplitting || mode != ExecutionMode.COMPILED) {
-            return new Split(null, SplitReport.NONE);
+            return new Split(wasm, SplitReport.NONE);
         }
         FunctionSplitter.Result r;
-        WasmModule module = null;
         try {
             r = FunctionSplitter.split(wasm);
-            if (r.wasm() != wasm) {
-                module = parse(r.wasm(), validate);
-            }
         } catch (RuntimeException | StackOverflowError e) {
-            System.getLogger(Host.class.getName()).log(System.Logger.Level.WARNING,
-                    "splitting the module's large functions failed; it runs unsplit", e);
-            return new Split(null, new SplitReport(List.of(), "splitting failed: " + e));
+            return unsplit(wasm, e);
         }
         List<SplitReport.Split> functions = r.splits().stream()
                 .map(s -> new SplitReport.Split(s.function(), s.name(), s.estimateBefore(), s.estimateAfter(), s.pieces(),
                         s.problem()))
                 .toList();
-        return new Split(module, new SplitReport(functions, r.problem()));
+        return new Split(r.wasm(), new SplitReport(functions, r.problem()));
+    }
+
+    private static Split unsplit(byte[] wasm, Throwable e) {
+        System.getLogger(Host.class.getName()).log(System.Logger.Level.WARNING,
+                "splitting the module's large functions failed; it runs unsplit", e);
+        return new Split(wasm, new SplitReport(List.of(), "splitting failed: " + e));
     }
 
     /** Chicory parses lazily: an index out of range shows only when the checker follows it. */
