@@ -15,7 +15,9 @@ import java.util.Locale;
  * process calling {@code engine_start} again and again), on plain Chicory with its
  * {@code ByteArrayMemory}, on Node's V8, on Wasmtime (Cranelift, through its Python package:
  * {@code -Dhermetic.python=/path/to/python} names an interpreter that has it; the column shows
- * "–" without one) with the output's SHA-256 checked equal to Hermetic's, and, for the C
+ * "–" without one), on GraalWasm (Truffle's optimizing runtime on a JDK 21+,
+ * {@code -Dhermetic.graalwasm.jdk=PATH}, by default Temurin 25; warmed as long as it is measured),
+ * each with the output's SHA-256 checked equal to Hermetic's, and, for the C
  * engines, natively (gcc -O2); then, with {@code -Dhermetic.wizer=PATH}, classifier
  * pre-initialized by Wizer and by Hermetic's snapshot (time, size, same output); then
  * classifier's startup, fresh instantiate against zygote spawn; then the memory of N clones.
@@ -41,11 +43,13 @@ public final class PeerBench {
                 IN_BYTES / 1024, millis);
         String python = System.getProperty("hermetic.python", "python3");
         boolean wasmtime = WasmtimePeer.available(python);
-        System.out.printf(Locale.ROOT, "| %-10s | %9s | %14s | %9s | %9s | %9s | %15s | %13s | %19s |%n", "engine", "Hermetic",
-                "plain Chicory", "V8", "Wasmtime", "native", "Hermetic/Chicory", "Hermetic/V8", "Hermetic/Wasmtime");
-        System.out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(11) + ":", "-".repeat(15) + ":",
-                "-".repeat(10) + ":", "-".repeat(10) + ":", "-".repeat(10) + ":", "-".repeat(17) + ":", "-".repeat(14) + ":",
-                "-".repeat(20) + ":");
+        GraalWasmPeer graalWasm = GraalWasmPeer.prepare(work);
+        System.out.printf(Locale.ROOT, "| %-10s | %9s | %14s | %9s | %9s | %9s | %9s | %16s | %11s | %17s | %18s |%n", "engine",
+                "Hermetic", "plain Chicory", "V8", "Wasmtime", "GraalWasm", "native", "Hermetic/Chicory", "Hermetic/V8",
+                "Hermetic/Wasmtime", "Hermetic/GraalWasm");
+        System.out.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(12), "-".repeat(10) + ":", "-".repeat(15) + ":",
+                "-".repeat(10) + ":", "-".repeat(10) + ":", "-".repeat(10) + ":", "-".repeat(10) + ":", "-".repeat(17) + ":",
+                "-".repeat(12) + ":", "-".repeat(18) + ":", "-".repeat(19) + ":");
         try (Host host = Host.builder().withDefaultLimits(Limits.builder().withDeadline(Duration.ofMinutes(10))
                 .withMaxMemoryBytes(1L << 30).build()).build()) {
             for (String name : Workloads.FILTERS) {
@@ -53,13 +57,13 @@ public final class PeerBench {
                 double hermetic = hermeticMegabytesPerSecond(host.load(name, Engines.bytes(name)), input, millis);
                 double chicory = EngineBench.chicoryMegabytesPerSecond(name, input, millis);
                 double v8 = node ? EngineBench.v8MegabytesPerSecond(name, input, millis, work) : Double.NaN;
-                double wt = wasmtime
-                        ? WasmtimePeer.megabytesPerSecond(python, name, input, outputDigest(host.load(name, Engines.bytes(name)), input), millis, work)
-                        : Double.NaN;
+                String digest = outputDigest(host.load(name, Engines.bytes(name)), input);
+                double wt = wasmtime ? WasmtimePeer.megabytesPerSecond(python, name, input, digest, millis, work) : Double.NaN;
+                double gw = graalWasm != null ? graalWasm.megabytesPerSecond(name, input, digest, millis, work) : Double.NaN;
                 double nativeRate = EngineBench.nativeMegabytesPerSecond(name, input, millis, work);
-                System.out.printf(Locale.ROOT, "| %-10s | %9.2f | %14.2f | %9.2f | %9s | %9s | %16.2f | %13.2f | %19s |%n", name,
-                        hermetic, chicory, v8, orDash(wt), orDash(nativeRate), hermetic / chicory, hermetic / v8,
-                        orDash(hermetic / wt));
+                System.out.printf(Locale.ROOT, "| %-10s | %9.2f | %14.2f | %9.2f | %9s | %9s | %9s | %16.2f | %11.2f | %17s | %18s |%n",
+                        name, hermetic, chicory, v8, orDash(wt), orDash(gw), orDash(nativeRate), hermetic / chicory, hermetic / v8,
+                        orDash(hermetic / wt), orDash(hermetic / gw));
             }
         }
         System.out.println();

@@ -85,7 +85,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!arguments.isEmpty()) {
+        // "--" alone says "any engine, no arguments" (an engine_start that takes none): picocli
+        // drops the marker, so it is looked for among the words given.
+        if (!arguments.isEmpty() || spec.commandLine().getParseResult().originalArgs().contains("--")) {
             return callWithArguments();
         }
         if (input == null || output == null) {

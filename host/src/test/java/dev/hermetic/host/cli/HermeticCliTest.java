@@ -118,6 +118,13 @@ class HermeticCliTest {
         Run notANumber = hermetic("run", bundled("hc-add").toString(), "--", "17", "x");
         assertThat(notANumber.code()).isEqualTo(2);
         assertThat(notANumber.err()).contains("'x' is not I32");
+        // "--" alone: an engine_start of no parameters, run with none
+        Run none = hermetic("run", bundled("hc-add").toString(), "--");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("engine_start takes [I32, I32] but 0 arguments were given");
+        Run deepExit = hermetic("run", bundled("hostile-deep-exit").toString(), "--json", "--");
+        assertThat(deepExit.code()).as(deepExit.err()).isEqualTo(7); // it calls process_exit(7) deep in recursion
+        assertThat(new ObjectMapper().readTree(deepExit.out()).get("outcome").asText()).isEqualTo("exited");
     }
 
     @Test
