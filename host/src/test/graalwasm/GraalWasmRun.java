@@ -36,7 +36,8 @@ public final class GraalWasmRun {
         long minNanos = Long.parseLong(args[4]) * 1_000_000L;
         // Compilation on the calling thread: a warm-up round ends with its code compiled, however
         // loaded the machine (background compiler threads can starve for seconds on two cores).
-        try (Engine engine = Engine.newBuilder("wasm").option("engine.BackgroundCompilation", "false").build();
+        try (Engine engine = Engine.newBuilder("wasm").allowExperimentalOptions(true)
+                        .option("engine.BackgroundCompilation", "false").build();
                 Context context = Context.newBuilder("wasm").engine(engine).build()) {
             Source source = Source.newBuilder("wasm", ByteSequence.create(wasm), "engine").build();
             ProxyExecutable processExit = a -> {
