@@ -233,17 +233,31 @@ public final class Host implements AutoCloseable {
         }
         metrics.engineCache(false);
         CodeCompiler.Stored stored = CodeCompiler.find(mode == ExecutionMode.COMPILED ? codeStore : null, sha256, rewrites());
-        WasmModule module = parse(gate(wasm), !stored.authentic());
-        EngineInfo info = check(module);
-        if (!info.valid()) {
-            throw new EngineRefusedException(info.problems());
-        }
-        Split split = split(wasm);
-        if (split.wasm() != wasm) {
-            try {
-                module = parse(split.wasm(), !stored.authentic());
-            } catch (EngineFormatException e) {
-                split = unsplit(wasm, e);
+        Split kept = Split.decode(stored.rewritten());
+        WasmModule module;
+        EngineInfo info;
+        Split split;
+        if (kept != null) {
+            // A hit with the rewritten module beside it: one parse, no gate, no rewriting.
+            module = parse(kept.wasm(), false);
+            info = check(module);
+            split = kept;
+            if (!info.valid()) {
+                throw new EngineRefusedException(info.problems());
+            }
+        } else {
+            module = parse(gate(wasm), !stored.authentic());
+            info = check(module);
+            if (!info.valid()) {
+                throw new EngineRefusedException(info.problems());
+            }
+            split = split(wasm);
+            if (split.wasm() != wasm) {
+                try {
+                    module = parse(split.wasm(), !stored.authentic());
+                } catch (EngineFormatException e) {
+                    split = unsplit(wasm, e);
+                }
             }
         }
         info = info.withSplit(split.report());
@@ -255,6 +269,9 @@ public final class Host implements AutoCloseable {
             machines = mode == ExecutionMode.COMPILED
                     ? stored.compile(instanceModule, metrics::codeCache)
                     : InterpreterMachine::new;
+            if (kept == null && mode == ExecutionMode.COMPILED) {
+                stored.keepRewritten(split.encode());
+            }
         } catch (RuntimeException | AssertionError e) {
             throw new EngineFormatException("cannot compile the module: " + e, e);
         }
@@ -331,7 +348,70 @@ public final class Host implements AutoCloseable {
      * @param wasm the split module's bytes; the very array given when nothing was split
      * @param report what was split
      */
-    private record Split(byte[] wasm, SplitReport report) {}
+    record Split(byte[] wasm, SplitReport report) {
+        /** The bytes the code cache keeps beside a compilation: the module compiled and the report. */
+        byte[] encode() {
+            var bytes = new java.io.ByteArrayOutputStream(wasm.length + 256);
+            try (var out = new java.io.DataOutputStream(bytes)) {
+                out.writeInt(wasm.length);
+                out.write(wasm);
+                writeNullable(out, report.problem());
+                out.writeInt(report.functions().size());
+                for (SplitReport.Split f : report.functions()) {
+                    out.writeInt(f.index());
+                    out.writeUTF(f.name());
+                    out.writeInt(f.estimatedBytesBefore());
+                    out.writeInt(f.estimatedBytesAfter());
+                    out.writeInt(f.pieces());
+                    writeNullable(out, f.problem());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        /**
+         * What {@link #encode} wrote, or null for null or for bytes it did not write (an entry
+         * of another layout under the same key: it is rewritten from scratch, and replaced).
+         */
+        static Split decode(byte[] kept) {
+            if (kept == null) {
+                return null;
+            }
+            try (var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(kept))) {
+                int length = in.readInt();
+                if (length < 8 || length > kept.length) {
+                    return null;
+                }
+                byte[] wasm = in.readNBytes(length);
+                String problem = readNullable(in);
+                int n = in.readInt();
+                if (n < 0 || n > kept.length) {
+                    return null;
+                }
+                List<SplitReport.Split> functions = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    functions.add(new SplitReport.Split(in.readInt(), in.readUTF(), in.readInt(), in.readInt(), in.readInt(),
+                            readNullable(in)));
+                }
+                return in.read() == -1 ? new Split(wasm, new SplitReport(functions, problem)) : null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+
+        private static void writeNullable(java.io.DataOutputStream out, String s) throws java.io.IOException {
+            out.writeBoolean(s != null);
+            if (s != null) {
+                out.writeUTF(s);
+            }
+        }
+
+        private static String readNullable(java.io.DataInputStream in) throws java.io.IOException {
+            return in.readBoolean() ? in.readUTF() : null;
+        }
+    }
 
     /**
      * {@code wasm} (valid) with the functions too large for the JVM's JIT split, when this host

@@ -73,6 +73,17 @@ class CodeCacheTest {
         }
     }
 
+    /** The entry of the compiled classes (rewritten = false) or of the rewritten module kept beside them. */
+    private Path entry(boolean rewritten) throws IOException {
+        for (Path p : entries()) {
+            String raw = new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (raw.contains("part=rewritten-module") == rewritten) {
+                return p;
+            }
+        }
+        throw new AssertionError("no " + (rewritten ? "rewritten-module" : "compilation") + " entry in " + entries());
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
@@ -80,10 +91,45 @@ class CodeCacheTest {
     @Test
     void aSecondHostLoadsTheStoredCompilation() throws IOException, InterruptedException {
         assertThat(loadAndRun(cache())).isEqualTo("absent=1");
-        assertThat(entries()).hasSize(1);
+        // the compiled classes, and the module they were compiled from (after the host's rewrites)
+        assertThat(entries()).hasSize(2);
         assertThat(loadAndRun(cache())).isEqualTo("hit=1");
         assertThat(loadAndRun(cache())).isEqualTo("hit=1");
-        assertThat(entries()).hasSize(1);
+        assertThat(entries()).hasSize(2);
+    }
+
+    /**
+     * A hit parses the rewritten module kept beside the classes, neither gating nor rewriting the
+     * bytes again: a kept module sealed with the secret (here, the bytes as given and a report no
+     * splitter writes) is what the engine is built from.
+     */
+    @Test
+    void aHitUsesTheRewrittenModuleKeptBesideTheClasses() throws Exception {
+        byte[] wasm = Fixtures.engine("hc-add");
+        loadAndRun(cache());
+        SplitReport planted = new SplitReport(List.of(new SplitReport.Split(0, "planted", 9_000, 1_000, 2, null)), null);
+        CodeStore store = CodeStore.open(cacheDir(), secret(), 1L << 30);
+        store.put(CodeCompiler.rewrittenKey(CodeCompiler.key(sha256(wasm), Host.rewrites(true))),
+                new Host.Split(wasm, planted).encode());
+        try (Host host = Host.builder().withCodeCache(cache()).build()) {
+            Engine add = host.load(wasm);
+            assertThat(add.info().split()).isEqualTo(planted);
+            assertThat(add.newProcess().start(Value.i32(2), Value.i32(3)).await())
+                    .isEqualTo(new ProcessResult.Returned(java.util.Optional.of(Value.i32(5))));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tampers")
+    void aTamperedRewrittenModuleIsDerivedAgainAndReplaced(Tamper tamper) throws Exception {
+        assertThat(loadAndRun(cache())).isEqualTo("absent=1");
+        tamper.change().accept(this, entry(true));
+        // The classes still hit; the module is gated, parsed and rewritten afresh, and kept again.
+        assertThat(loadAndRun(cache())).isEqualTo("hit=1");
+        CodeStore store = CodeStore.open(cacheDir(), secret(), 1L << 30);
+        String key = CodeCompiler.rewrittenKey(CodeCompiler.key(sha256(Fixtures.engine("hc-add")), Host.rewrites(true)));
+        assertThat(store.get(key).outcome()).isEqualTo(CodeStore.Outcome.HIT);
+        assertThat(loadAndRun(cache())).isEqualTo("hit=1");
     }
 
     @Test
@@ -148,7 +194,7 @@ class CodeCacheTest {
     @MethodSource("tampers")
     void aTamperedEntryIsRecompiledAndReplaced(Tamper tamper) throws IOException, InterruptedException {
         assertThat(loadAndRun(cache())).isEqualTo("absent=1");
-        Path entry = entries().get(0);
+        Path entry = entry(false);
         tamper.change().accept(this, entry);
 
         assertThat(loadAndRun(cache())).isEqualTo("rejected=1");
@@ -397,10 +443,11 @@ class CodeCacheTest {
 
     private static void swapWithAnotherEngine(CodeCacheTest t, Path entry) {
         t.io(() -> {
+            List<Path> before = t.entries();
             try (Host host = Host.builder().withCodeCache(t.cache()).build()) {
                 host.load(Fixtures.engine("hc-floats"));
             }
-            Path other = t.entries().stream().filter(p -> !p.equals(entry)).findFirst().orElseThrow();
+            Path other = t.entries().stream().filter(p -> !before.contains(p)).findFirst().orElseThrow();
             Files.move(other, entry, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         });
     }
@@ -413,8 +460,8 @@ class CodeCacheTest {
                 host.load(Fixtures.engine("hc-add"));
             }
             try (Stream<Path> s = Files.walk(otherDir)) {
-                Path theirs = s.filter(p -> p.toString().endsWith(".entry")).findFirst().orElseThrow();
-                assertThat(theirs.getFileName()).isEqualTo(entry.getFileName());
+                // the same key, so the same file name, under the other secret
+                Path theirs = s.filter(p -> p.getFileName().equals(entry.getFileName())).findFirst().orElseThrow();
                 Files.copy(theirs, entry, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         });

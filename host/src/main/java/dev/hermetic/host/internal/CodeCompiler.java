@@ -68,6 +68,27 @@ public final class CodeCompiler {
         }
 
         /**
+         * The module as it was compiled, after the host's rewrites, as {@link #keepRewritten}
+         * stored it beside an authentic entry; null when there is none (or it fails the store's
+         * checks). A load that has it parses these bytes once and neither rewrites nor gates the
+         * module again: the entry proves they came from the same bytes, gated and validated.
+         */
+        public byte[] rewritten() {
+            if (!authentic()) {
+                return null;
+            }
+            CodeStore.Lookup found = store.get(rewrittenKey(key));
+            return found.outcome() == CodeStore.Outcome.HIT ? found.content() : null;
+        }
+
+        /** Stores the module as compiled (see {@link #rewritten}); nothing without a store. */
+        public void keepRewritten(byte[] content) {
+            if (store != null) {
+                store.put(rewrittenKey(key), content);
+            }
+        }
+
+        /**
          * The machines for {@code module}: loaded from the entry found, else compiled and stored.
          *
          * @param outcome told whether the store hit, missed or rejected an entry; not called without a store
@@ -93,6 +114,11 @@ public final class CodeCompiler {
                 return MachineFactoryCompiler.builder(module).withCache(new BoundCache(store, key, null)).compile();
             }
         }
+    }
+
+    /** The store key of the rewritten module kept beside the compilation under {@code key}. */
+    public static String rewrittenKey(String key) {
+        return key + " part=rewritten-module";
     }
 
     /** The store key of a module's compilation; see {@link CodeCompiler}. */

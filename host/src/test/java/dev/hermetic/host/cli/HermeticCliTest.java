@@ -230,7 +230,7 @@ class HermeticCliTest {
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(new ObjectMapper().readTree(first.out()).get("loadMillis").asLong()).isNotNegative();
         try (var entries = Files.walk(cache)) {
-            assertThat(entries.filter(p -> p.toString().endsWith(".entry")).count()).isEqualTo(1);
+            assertThat(entries.filter(p -> p.toString().endsWith(".entry")).count()).isEqualTo(2); // the compiled classes and the rewritten module
         }
         Run second = hermetic("run", engine.toString(), "--in", in.toString(), "--out", dir.resolve("o2").toString(),
                 "--cache-dir", cache.toString());
