@@ -18,7 +18,8 @@ import java.util.Locale;
  * "–" without one), on GraalWasm (Truffle's optimizing runtime on a JDK 21+,
  * {@code -Dhermetic.graalwasm.jdk=PATH}, by default Temurin 25; warmed as long as it is measured),
  * each with the output's SHA-256 checked equal to Hermetic's, and, for the C
- * engines, natively (gcc -O2); then, with {@code -Dhermetic.wizer=PATH}, classifier
+ * engines, natively (gcc -O2). Every JIT (Hermetic's, plain Chicory's, GraalWasm's) is warmed in
+ * rounds until its rate is steady before it is measured; then, with {@code -Dhermetic.wizer=PATH}, classifier
  * pre-initialized by Wizer and by Hermetic's snapshot (time, size, same output); then
  * classifier's startup, fresh instantiate against zygote spawn; then the memory of N clones.
  *
@@ -137,22 +138,7 @@ public final class PeerBench {
         // A warm-up may call engine_start any number of times: the whole measurement is one.
         try (Snapshot unused = engine.snapshot(engine.host().defaultLimits(), w -> {
             Warmup.engineInit().run(w);
-            // Steady state, as GraalWasm's runner: rounds of `millis` until the third or a later one
-            // is within 5% of the one before (HotSpot's compiler threads starve on a loaded machine).
-            double previous = 0;
-            for (int round = 0; round < 20; round++) {
-                long n = 0;
-                long roundStart = System.nanoTime();
-                while (System.nanoTime() - roundStart < millis * 1_000_000L) {
-                    w.call("engine_start", inSpan, outSpan);
-                    n++;
-                }
-                double roundRate = n / (double) (System.nanoTime() - roundStart);
-                if (round >= 2 && Math.abs(roundRate - previous) <= 0.05 * previous) {
-                    break;
-                }
-                previous = roundRate;
-            }
+            EngineBench.warmToSteadyRate(millis, () -> w.call("engine_start", inSpan, outSpan));
             long calls = 0;
             long start = System.nanoTime();
             long elapsed = 0;
