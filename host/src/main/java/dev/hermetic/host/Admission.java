@@ -49,17 +49,18 @@ final class Admission {
         return waiting.removeFirstOccurrence(waiter);
     }
 
-    /** Gives up a slot: the oldest waiter takes it over, run here, or the slot is free. */
-    void exit() {
-        Runnable next;
+    /**
+     * Gives up a slot: the oldest waiter takes it over, and is returned for the caller to run
+     * (after it has finished its own work, so the hand-over delays nobody's result), or the
+     * slot is free and this returns null.
+     */
+    Runnable exit() {
         synchronized (this) {
-            next = waiting.poll();
+            Runnable next = waiting.poll();
             if (next == null) {
                 running--;
             }
-        }
-        if (next != null) {
-            next.run();
+            return next;
         }
     }
 

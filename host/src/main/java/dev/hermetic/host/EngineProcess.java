@@ -813,11 +813,13 @@ public final class EngineProcess implements AutoCloseable {
             metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
             stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
         } finally {
+            // The slot is given up before the result, so whoever awaited this process sees it
+            // free; the waiter it passes to is started after, so as not to delay that caller.
+            Runnable next = admitted.compareAndSet(true, false) ? engine.host().admission().exit() : null;
             engine.host().ended(this);
             result.complete(outcome);
-            // After the result: the next waiter's start must not delay this process's caller.
-            if (admitted.compareAndSet(true, false)) {
-                engine.host().admission().exit();
+            if (next != null) {
+                next.run();
             }
         }
     }
