@@ -101,8 +101,12 @@ public final class Host implements AutoCloseable {
     private final EngineCache<Engine> engines;
     /** Processes started and not yet ended. */
     private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
-    /** Set once by {@link #close}, before it kills anything: no process starts after. Guarded by {@link #liveProcesses}. */
-    private boolean closing;
+    /**
+     * Set once by {@link #close}, before it kills anything: no process starts after. A start
+     * adds itself to {@link #liveProcesses} and then reads this; close sets it and then reads
+     * the set: whichever comes second sees the other, with no lock on the path every start takes.
+     */
+    private volatile boolean closing;
     /** Makes each process's engine thread; a seam for tests. */
     private final EngineThreads engineThreads;
     /** Runs engines instead of a thread per process when the user gave one; null otherwise. See {@link Builder#withEngineExecutor}. */
@@ -509,11 +513,10 @@ public final class Host implements AutoCloseable {
 
     /** Counts {@code process} as live. @throws ProcessStateException once the host is closing */
     void started(EngineProcess process) {
-        synchronized (liveProcesses) {
-            if (closing) {
-                throw new ProcessStateException("the host is closed");
-            }
-            liveProcesses.add(process);
+        liveProcesses.add(process);
+        if (closing) {
+            liveProcesses.remove(process);
+            throw new ProcessStateException("the host is closed");
         }
     }
 
@@ -527,11 +530,8 @@ public final class Host implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<EngineProcess> running;
-        synchronized (liveProcesses) {
-            closing = true;
-            running = List.copyOf(liveProcesses);
-        }
+        closing = true;
+        List<EngineProcess> running = List.copyOf(liveProcesses);
         running.forEach(EngineProcess::kill);
         running.forEach(EngineProcess::close);
         scheduler.shutdownNow();

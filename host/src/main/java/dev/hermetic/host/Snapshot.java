@@ -42,15 +42,15 @@ public final class Snapshot implements AutoCloseable {
     private final List<String> krefs;
     /** Each VMO a warm-up span mapped, to the frozen copy-on-write clone of the range it mapped. */
     private final Map<Vmo, Vmo> clonedVmos;
-    /** Set once by {@link #close}; no spawn after it. Guarded by {@code this}. */
-    private boolean closed;
     /**
-     * Clones spawned whose memory is not made yet: the frozen pages stay open until this is 0,
-     * even after {@link #close}. Guarded by {@code this}.
+     * Bit 0: set once by {@link #close}, no spawn after it. The rest: twice the holders of the
+     * frozen pages, clones spawned whose memory is not made yet and resets in progress; the
+     * pages stay open until there are none, even after close. One atomic word, not a monitor:
+     * every spawn and every end passes here, from every serving thread at once.
      */
-    private int unbuiltClones;
-    /** Set when the frozen pages are closed, so they are closed once. Guarded by {@code this}. */
-    private boolean memoryClosed;
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+    /** Set when the frozen pages are closed, so they are closed once. */
+    private final java.util.concurrent.atomic.AtomicBoolean memoryClosed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Idle ready instances by the limits they were built under; a spawn takes one of equal limits. */
     private final java.util.concurrent.ConcurrentHashMap<Limits, java.util.concurrent.ConcurrentLinkedQueue<Ready>> ready =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -142,13 +142,10 @@ public final class Snapshot implements AutoCloseable {
             pooled.decrementAndGet();
             return false;
         }
-        synchronized (this) {
-            if (closed) {
-                pooled.decrementAndGet();
-                return false;
-            }
-            // Hold the frozen pages open while the reset makes children of them.
-            unbuiltClones++;
+        // Hold the frozen pages open while the reset makes children of them.
+        if (!hold()) {
+            pooled.decrementAndGet();
+            return false;
         }
         boolean kept = false;
         try {
@@ -235,11 +232,8 @@ public final class Snapshot implements AutoCloseable {
      */
     public EngineProcess spawn(Limits limits, String... grantedHooks) {
         engine.requireOpen();
-        synchronized (this) {
-            if (closed) {
-                throw new ProcessStateException("the snapshot is closed");
-            }
-            unbuiltClones++;
+        if (!hold()) {
+            throw new ProcessStateException("the snapshot is closed");
         }
         try {
             return new EngineProcess(engine, limits, Set.of(grantedHooks), this);
@@ -289,16 +283,16 @@ public final class Snapshot implements AutoCloseable {
      * Any Wasm runtime runs it; nothing needs to run before {@code engine_start}.
      */
     public byte[] toPortableModule() {
-        synchronized (this) {
-            if (closed) {
-                throw new ProcessStateException("the snapshot is closed");
-            }
+        if (!hold()) {
+            throw new ProcessStateException("the snapshot is closed");
         }
         try {
             return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
                     Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
         } catch (IllegalArgumentException e) {
             throw new HermeticException("the warm state does not fit a portable module: " + e.getMessage(), e);
+        } finally {
+            cloneBuilt();
         }
     }
 
@@ -309,20 +303,33 @@ public final class Snapshot implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        int before = holds.getAndUpdate(h -> h | 1);
+        if ((before & 1) != 0) {
+            return;
         }
         // A recycle that saw the snapshot open may add an instance after this drain; it holds
         // the pages open while it resets, and drains again when it lets go (cloneBuilt).
         drainPool();
-        synchronized (this) {
-            if (unbuiltClones == 0 && !memoryClosed) {
-                memoryClosed = true;
-                memory.close();
+        if (before == 0) {
+            closeMemory();
+        }
+    }
+
+    /** Takes a hold on the frozen pages; false, with none taken, once the snapshot is closed. */
+    private boolean hold() {
+        for (int h = holds.get(); ; h = holds.get()) {
+            if ((h & 1) != 0) {
+                return false;
             }
+            if (holds.compareAndSet(h, h + 2)) {
+                return true;
+            }
+        }
+    }
+
+    private void closeMemory() {
+        if (memoryClosed.compareAndSet(false, true)) {
+            memory.close();
         }
     }
 
@@ -333,19 +340,12 @@ public final class Snapshot implements AutoCloseable {
 
     /** A clone spawned from this snapshot has made its memory, or failed to. */
     void cloneBuilt() {
-        boolean drain;
-        synchronized (this) {
-            unbuiltClones--;
-            drain = closed;
-        }
-        if (drain) {
+        int after = holds.addAndGet(-2);
+        if ((after & 1) != 0) {
             drainPool();
-            synchronized (this) {
-                // Another's drain or close may have run meanwhile: close the pages once, when the last holder lets go.
-                if (unbuiltClones == 0 && !memoryClosed) {
-                    memoryClosed = true;
-                    memory.close();
-                }
+            if (after == 1) {
+                // Closed, and this was the last hold.
+                closeMemory();
             }
         }
     }
