@@ -29,11 +29,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One run of an engine, Fuchsia's hermetic compute process: a fresh instance with its own
- * linear memory, the spans mapped into it, {@code engine_start} called on a thread of its own
- * with the forwarded arguments, and a {@link ProcessResult} at the end. Single use: it starts
- * once. Thread-safe: start it on one thread, kill, await or close it from any; hooks it calls
- * run on its engine thread. Close it (or let it end) to release its memory; an unstarted
- * process dropped without close is released when it is garbage.
+ * linear memory, the spans mapped into it, {@code engine_start} called with the forwarded
+ * arguments, and a {@link ProcessResult} at the end. Single use: it starts once.
+ *
+ * <p>Where it runs: {@link #start} hands it to an engine thread (a new daemon thread of
+ * {@link Limits#stackBytes()}, or the host's {@link Host.Builder#withEngineThreadFactory
+ * thread factory} or {@link Host.Builder#withEngineExecutor executor}) and returns at once;
+ * {@link #run} executes it on the calling thread when the host was told the callers' stacks
+ * are big enough ({@link Host.Builder#withCallerStackBytes}), and otherwise hands it off and
+ * waits. Under {@link Host.Builder#withMaxConcurrentProcesses admission control} a started
+ * process may wait for a slot; its deadline counts from its start either way. A clone of a
+ * {@link Snapshot} may run on a pooled instance, reset to the snapshot when its last process
+ * ended; it cannot tell.
+ *
+ * <p>Thread-safe: start or run it on one thread, kill, await or close it from any; hooks it
+ * calls run on the thread running the engine. Close it (or let it end) to release its memory;
+ * an unstarted process dropped without close is released when it is garbage.
  */
 public final class EngineProcess implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();

@@ -23,7 +23,15 @@ import java.util.Set;
  * space, builds an instance of the engine's compiled code with the warm globals and tables,
  * and returns a process ready for {@code engine_start}. Clones share pages until they write
  * them and are isolated from each other and from the snapshot. Thread-safe: spawn from any
- * thread. Close it when no more clones will be spawned; running clones keep their pages.
+ * thread. Close it when no more clones will be spawned; running clones keep their pages, and
+ * the pooled instances are released.
+ *
+ * <p>Pooling: the snapshot keeps up to {@link Host.Builder#withInstancePool} ready instances.
+ * When a clone ends, its instance is reset to the snapshot (memory re-pointed
+ * to fresh copy-on-write children of the frozen pages, globals and tables rewritten, hooks
+ * rebound) and a later spawn under equal {@link Limits} takes it instead of building one. An
+ * instance whose state cannot be fully put back, or whose run may have left host-side state
+ * half-changed, is released instead, never reused.
  *
  * <pre>{@code
  * try (Snapshot zygote = engine.snapshot()) {          // runs engine_init once
