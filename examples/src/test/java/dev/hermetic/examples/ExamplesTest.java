@@ -113,4 +113,30 @@ class ExamplesTest {
             assertThat(answer).as(text).isEqualTo(text.toUpperCase(java.util.Locale.ROOT));
         }
     }
+
+    @Test
+    void workerThreadsServeEveryRequestOnAFreshCloneAsOneProcessWould() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ServeRequests.Report report = ServeRequests.run(3, 600, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String[] documents = {
+            "{\"a\":[1,2,3],\"b\":{\"c\":\"d\"}}",
+            "{\"user\":\"alice\",\"roles\":[\"admin\",\"ops\"],\"age\":41}",
+            "[true,false,null,1.5e3,\"\\u00e9\"]",
+            "{\"z\":{\"y\":{\"x\":{\"w\":[]}}}}",
+        };
+        String[] expected = new String[documents.length];
+        try (dev.hermetic.host.Host host = dev.hermetic.host.Host.builder().build()) {
+            var json = host.load("json", dev.hermetic.engines.Engines.bytes("json"));
+            for (int i = 0; i < documents.length; i++) {
+                expected[i] = new String(json.filter(documents[i].getBytes(StandardCharsets.UTF_8)).output(), StandardCharsets.UTF_8);
+            }
+        }
+        assertThat(report.refused()).isZero();
+        assertThat(report.answers()).hasSize(600);
+        for (int i = 0; i < 600; i++) {
+            assertThat(report.answers().get(i)).as("request %d", i).isEqualTo(expected[i % documents.length]);
+        }
+        assertThat(report.p50Micros()).isPositive().isLessThanOrEqualTo(report.p99Micros());
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("3 workers served 600 requests", "requests/s", "p50", "p99");
+    }
 }

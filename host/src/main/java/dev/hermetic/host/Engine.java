@@ -302,9 +302,14 @@ public final class Engine implements AutoCloseable {
         return machineFactory;
     }
 
-    /** The vDSO for one process; {@code gate} and {@code kill} are used only if the module imports hook calls. */
+    /** The vDSO for one instance; {@code binding} is used only if the module imports hook calls. */
     ImportValues imports(HookGate gate, KillSwitch kill) {
-        return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, gate, kill);
+        return imports(new VdsoImports.Binding(gate, kill));
+    }
+
+    /** As {@link #imports(HookGate, KillSwitch)}, read through {@code binding}. */
+    ImportValues imports(VdsoImports.Binding binding) {
+        return sharedImports != null ? sharedImports : VdsoImports.forProcess(module, binding);
     }
 
     WasmModule instanceModule() {
@@ -313,8 +318,13 @@ public final class Engine implements AutoCloseable {
 
     /** Instantiates the module over {@code memory}: data segments applied, start function run. */
     Instance instantiate(ProcessMemory memory, HookGate gate, KillSwitch kill) {
+        return instantiate(memory, new VdsoImports.Binding(gate, kill));
+    }
+
+    /** As {@link #instantiate(ProcessMemory, HookGate, KillSwitch)}, the hook imports bound through {@code binding}. */
+    Instance instantiate(ProcessMemory memory, VdsoImports.Binding binding) {
         Instance instance = Instance.builder(instanceModule)
-                .withImportValues(imports(gate, kill))
+                .withImportValues(imports(binding))
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .withTableFactory(memory.tables())

@@ -29,11 +29,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One run of an engine, Fuchsia's hermetic compute process: a fresh instance with its own
- * linear memory, the spans mapped into it, {@code engine_start} called on a thread of its own
- * with the forwarded arguments, and a {@link ProcessResult} at the end. Single use: it starts
- * once. Thread-safe: start it on one thread, kill, await or close it from any; hooks it calls
- * run on its engine thread. Close it (or let it end) to release its memory; an unstarted
- * process dropped without close is released when it is garbage.
+ * linear memory, the spans mapped into it, {@code engine_start} called with the forwarded
+ * arguments, and a {@link ProcessResult} at the end. Single use: it starts once.
+ *
+ * <p>Where it runs: {@link #start} hands it to an engine thread (a new daemon thread of
+ * {@link Limits#stackBytes()}, or the host's {@link Host.Builder#withEngineThreadFactory
+ * thread factory} or {@link Host.Builder#withEngineExecutor executor}) and returns at once;
+ * {@link #run} executes it on the calling thread when the host was told the callers' stacks
+ * are big enough ({@link Host.Builder#withCallerStackBytes}), and otherwise hands it off and
+ * waits. Under {@link Host.Builder#withMaxConcurrentProcesses admission control} a started
+ * process may wait for a slot; its deadline counts from its start either way. A clone of a
+ * {@link Snapshot} may run on a pooled instance, reset to the snapshot when its last process
+ * ended; it cannot tell.
+ *
+ * <p>Thread-safe: start or run it on one thread, kill, await or close it from any; hooks it
+ * calls run on the thread running the engine. Close it (or let it end) to release its memory;
+ * an unstarted process dropped without close is released when it is garbage.
  */
 public final class EngineProcess implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
@@ -58,8 +69,20 @@ public final class EngineProcess implements AutoCloseable {
     private final AtomicBoolean launched = new AtomicBoolean();
     /** True when {@link #close} came before any start: the process never runs. */
     private volatile boolean closedUnstarted;
-    /** The engine thread; null until it is made in {@link #launch}, and null if that failed. */
-    private final AtomicReference<Thread> thread = new AtomicReference<>();
+    /**
+     * The thread running the engine now: set when the body starts on it (an engine thread, an
+     * executor's thread or the caller's), null before and again before the body returns, so
+     * a kill never interrupts a thread that has moved on to other work. Written and read for
+     * interrupting under {@link #interruptLock}.
+     */
+    private volatile Thread thread;
+    private final Object interruptLock = new Object();
+    /** Set once this process holds an admission slot; it gives the slot back exactly once, at its end. */
+    private final AtomicBoolean admitted = new AtomicBoolean();
+    /** The process's place in the admission queue while it waits; null when it never waited. */
+    private volatile Runnable queuedDispatch;
+    /** The ready instance this clone runs on, taken from its snapshot's pool; null for a built one. */
+    private Snapshot.Ready ready;
     /**
      * True while this clone still holds its snapshot's frozen pages open ({@link Snapshot#cloneBuilt}
      * not yet called for it); false for a fresh process. Cleared exactly once.
@@ -170,11 +193,16 @@ public final class EngineProcess implements AutoCloseable {
     public EngineProcess start(Arg... args) {
         List<ValueType> parameters = engine.startParameters();
         checkArguments(EngineChecker.ENGINE_START, parameters, args);
-        return launch((instance, memory) -> {
+        return launch(startBody(parameters, args));
+    }
+
+    /** Maps the arguments and calls {@code engine_start} with them. */
+    private Body startBody(List<ValueType> parameters, Arg[] args) {
+        return (instance, memory) -> {
             long[] raw = placeArguments(instance, memory, parameters.size(), args);
             long[] returned = instance.export(EngineChecker.ENGINE_START).apply(raw);
             return new ProcessResult.Returned(engine.startResult().map(type -> new Value(type, returned[0])));
-        });
+        };
     }
 
     /** What a process does once its instance is ready; anything it throws becomes the result. */
@@ -211,20 +239,176 @@ public final class EngineProcess implements AutoCloseable {
             throw e;
         }
         startNanos = System.nanoTime();
+        Runnable dispatch = () -> dispatch(body);
+        Admission admission = engine.host().admission();
+        boolean now = true;
+        if (admission != null) {
+            Runnable whenAdmitted = () -> {
+                admitted.set(true);
+                dispatch.run();
+            };
+            try {
+                now = admission.enter(whenAdmitted);
+            } catch (HostBusyException e) {
+                closedUnstarted = true;
+                unstartedRelease.clean();
+                engine.host().ended(this);
+                throw e;
+            }
+            if (now) {
+                admitted.set(true);
+            } else {
+                queuedDispatch = whenAdmitted;
+            }
+        }
+        engine.host().metrics().processStarted(engine.name());
         try {
-            Thread t = engine.host().newEngineThread(() -> run(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
-            thread.set(t);
-            engine.host().metrics().processStarted(engine.name());
             if (deadlineAtStart) {
                 deadline = deadlineIn(limits.deadline());
             }
-            t.start();
+        } catch (RuntimeException e) {
+            if (now || admission.cancel(queuedDispatch)) {
+                unstartedRelease.clean();
+                finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
+                return this;
+            }
+        }
+        if (now) {
+            dispatch.run();
+        }
+        return this;
+    }
+
+    /** Hands the body to an engine thread; a process the host cannot give one ends at once as failed. */
+    private void dispatch(Body body) {
+        try {
+            engine.host().dispatch(() -> runBody(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
         } catch (RuntimeException | Error e) {
             // RejectedExecutionException, OutOfMemoryError("unable to create native thread"): the engine never ran.
             unstartedRelease.clean();
             finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
         }
-        return this;
+    }
+
+    /**
+     * Runs {@code engine_start} on the calling thread and returns how the process ended, when the
+     * host was told its callers' stacks are big enough ({@link Host.Builder#withCallerStackBytes}
+     * at least {@link Limits#stackBytes()}); otherwise starts it on an engine thread and waits.
+     * Either way the deadline holds: on the caller's thread the host's timer interrupts the
+     * caller, the engine ends as {@link KillReason#DEADLINE}, and the interrupt is cleared
+     * before this returns. Under admission control the caller waits for a slot (back-pressure)
+     * within the deadline, or gets {@link HostBusyException} when the queue is full.
+     *
+     * @throws InterruptedException if the caller is interrupted before or during the run: the
+     *     process is killed and has ended when this throws
+     * @throws ArgumentMismatchException if the arguments do not fit the signature; nothing ran
+     * @throws SpanRefusedException if a span cannot be mapped; nothing ran
+     * @throws ProcessStateException if the process was already started, or its host is closed
+     * @throws HostBusyException if the host's admission queue is full; nothing ran
+     */
+    public ProcessResult run(Arg... args) throws InterruptedException {
+        List<ValueType> parameters = engine.startParameters();
+        checkArguments(EngineChecker.ENGINE_START, parameters, args);
+        Body body = startBody(parameters, args);
+        if (!engine.host().runsOnCaller(limits)) {
+            launch(body);
+            try {
+                return await();
+            } catch (InterruptedException e) {
+                close();
+                throw e;
+            }
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before the run");
+        }
+        if (!launched.compareAndSet(false, true)) {
+            throw new ProcessStateException(closedUnstarted ? "the process was closed" : "process already started");
+        }
+        try {
+            engine.host().started(this);
+        } catch (RuntimeException e) {
+            closedUnstarted = true;
+            unstartedRelease.clean();
+            throw e;
+        }
+        startNanos = System.nanoTime();
+        engine.host().metrics().processStarted(engine.name());
+        Admission admission = engine.host().admission();
+        if (admission != null && !awaitSlot(admission)) {
+            return result.join();
+        }
+        long left = limits.deadline().toNanos() - (System.nanoTime() - startNanos);
+        try {
+            deadline = deadlineIn(Duration.ofNanos(Math.max(1, left)));
+        } catch (RuntimeException e) {
+            unstartedRelease.clean();
+            finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
+            return result.join();
+        }
+        runBody(body);
+        ProcessResult end = result.join();
+        if (end instanceof ProcessResult.Killed && killReason.get() == null) {
+            // Nobody asked the process to stop: the interrupt was the caller's own.
+            Thread.interrupted();
+            throw new InterruptedException("interrupted during the run; the process was killed");
+        }
+        return end;
+    }
+
+    /**
+     * Waits on the caller's thread for an admission slot, within the deadline. True once the
+     * slot is held; false when the process ended without running (deadline passed while
+     * waiting, or killed), its result then complete.
+     *
+     * @throws HostBusyException if the queue is full; the process is closed
+     * @throws InterruptedException if the caller is interrupted while waiting; the process is closed
+     */
+    private boolean awaitSlot(Admission admission) throws InterruptedException {
+        CompletableFuture<Void> slot = new CompletableFuture<>();
+        Runnable whenAdmitted = () -> {
+            admitted.set(true);
+            slot.complete(null);
+        };
+        try {
+            if (admission.enter(whenAdmitted)) {
+                admitted.set(true);
+                return true;
+            }
+        } catch (HostBusyException e) {
+            closedUnstarted = true;
+            unstartedRelease.clean();
+            engine.host().ended(this);
+            throw e;
+        }
+        queuedDispatch = whenAdmitted;
+        KillReason why = KillReason.DEADLINE;
+        try {
+            slot.get(limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            // Deadline passed in the queue.
+        } catch (InterruptedException e) {
+            if (!admission.cancel(whenAdmitted)) {
+                // Admitted meanwhile: the slot is being handed over; once it is, finish gives it back.
+                slot.join();
+            }
+            unstartedRelease.clean();
+            finish(new ProcessResult.Killed(KillReason.BY_HOST));
+            throw e;
+        } catch (ExecutionException e) {
+            throw unreachable(e);
+        }
+        if (!admission.cancel(whenAdmitted)) {
+            slot.join();
+            return true;
+        }
+        if (killReason.compareAndSet(null, why)) {
+            killRequestedNanos = System.nanoTime();
+        }
+        unstartedRelease.clean();
+        finish(new ProcessResult.Killed(killReason.get()));
+        return false;
     }
 
     /**
@@ -288,29 +472,47 @@ public final class EngineProcess implements AutoCloseable {
      * that swallows one interrupt and blocks again is woken again.
      */
     private void stop(KillReason reason) {
-        Thread t = thread.get();
-        if (t == null || result.isDone()) {
+        if (!launched.get() || closedUnstarted || result.isDone()) {
             return;
         }
         if (killReason.compareAndSet(null, reason)) {
             killRequestedNanos = System.nanoTime();
+            // The switch first: a body that has not yet set its thread checks it as it starts.
             killSwitch.trip();
-            t.interrupt();
-            reinterruptLater(t);
+            Runnable queued = queuedDispatch;
+            Admission admission = engine.host().admission();
+            if (queued != null && admission != null && admission.cancel(queued)) {
+                // Still waiting for a slot: it never runs, and ends here.
+                unstartedRelease.clean();
+                finish(new ProcessResult.Killed(reason));
+                return;
+            }
+            interruptEngine();
+            reinterruptLater();
         } else {
-            t.interrupt();
+            interruptEngine();
+        }
+    }
+
+    /** Interrupts the thread running the engine, if one is. */
+    private void interruptEngine() {
+        synchronized (interruptLock) {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
         }
     }
 
     /** How often a killed process's thread is interrupted again while it has not ended. */
     static final long REINTERRUPT_MILLIS = 10;
 
-    private void reinterruptLater(Thread t) {
+    private void reinterruptLater() {
         try {
             engine.host().scheduler().schedule(() -> {
                 if (!result.isDone()) {
-                    t.interrupt();
-                    reinterruptLater(t);
+                    interruptEngine();
+                    reinterruptLater();
                 }
             }, REINTERRUPT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -439,22 +641,36 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
-    private void run(Body body) {
+    /** The process's whole life on the thread that runs it; completes the result and gives back the slot. */
+    private void runBody(Body body) {
+        synchronized (interruptLock) {
+            thread = Thread.currentThread();
+        }
         ProcessResult outcome = null;
         Throwable failure = null;
         ProcessMemory memory = null;
+        Instance instance = null;
         Optional<LogReader> logReader = Optional.empty();
         try {
             // A kill before the thread ran interrupted nothing: its interrupt is made here.
             killSwitch.check();
-            Instance instance;
             if (origin == null) {
                 memory = engine.host().newMemory(engine, limits);
                 instance = engine.instantiate(memory, hookGate, killSwitch);
             } else {
                 try {
-                    memory = engine.host().newCloneMemory(origin, limits);
-                    instance = origin.instantiate(memory, hookGate, killSwitch);
+                    ready = origin.takeReady(limits);
+                    if (ready != null) {
+                        ready.bind(hookGate, killSwitch);
+                        memory = ready.memory();
+                        engine.host().adopt(memory);
+                        instance = ready.instance();
+                    } else {
+                        var binding = new dev.hermetic.host.internal.VdsoImports.Binding(hookGate, killSwitch);
+                        memory = engine.host().newCloneMemory(origin, limits);
+                        instance = origin.instantiate(memory, binding);
+                        ready = origin.newReady(instance, memory, binding, limits);
+                    }
                 } finally {
                     releaseSnapshot(origin, holdsSnapshot);
                 }
@@ -471,22 +687,33 @@ public final class EngineProcess implements AutoCloseable {
         }
         // Read before the memory is released; readLog never throws, so log is set from here on.
         log = readLog(logReader, memory);
+        ProcessResult end;
+        try {
+            end = failure == null ? outcome : Outcomes.classify(failure, killReason.get());
+        } catch (RuntimeException e) {
+            end = new ProcessResult.Failed(new HostError("cannot classify " + failure, e));
+        }
         try {
             hookGate.close();
             if (memory != null) {
                 // Release first: after an OutOfMemoryError the heap is full of this process's pages.
                 committedBytes = memory.committedBytes();
                 engine.host().metrics().copyOnWriteFaults(engine.name(), memory.copyOnWriteFaults());
-                memory.release();
+                if (ready == null || !origin.recycle(ready, end)) {
+                    memory.release();
+                }
             }
         } catch (Throwable e) {
-            failure = failure != null ? failure : e;
+            if (failure == null) {
+                end = Outcomes.classify(e, killReason.get());
+            }
         }
-        ProcessResult end;
-        try {
-            end = failure == null ? outcome : Outcomes.classify(failure, killReason.get());
-        } catch (RuntimeException e) {
-            end = new ProcessResult.Failed(new HostError("cannot classify " + failure, e));
+        synchronized (interruptLock) {
+            thread = null;
+        }
+        if (killReason.get() != null) {
+            // The kill's interrupts were for the engine: the thread (a pool's, or the caller's) goes on without them.
+            Thread.interrupted();
         }
         // finish completes the result whatever else throws: await() never hangs on a host bug.
         finish(end);
@@ -597,8 +824,14 @@ public final class EngineProcess implements AutoCloseable {
             metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
             stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
         } finally {
+            // The slot is given up before the result, so whoever awaited this process sees it
+            // free; the waiter it passes to is started after, so as not to delay that caller.
+            Runnable next = admitted.compareAndSet(true, false) ? engine.host().admission().exit() : null;
             engine.host().ended(this);
             result.complete(outcome);
+            if (next != null) {
+                next.run();
+            }
         }
     }
 }

@@ -35,10 +35,13 @@ final class Filters {
         }
     }
 
-    /** Runs a one-shot process of the filter, closing it whatever happens. */
+    /**
+     * Runs a one-shot process of the filter, closing it whatever happens: synchronously, so on
+     * the caller's thread when the host allows it ({@link EngineProcess#run}).
+     */
     static Ran once(EngineProcess process, Span input, Span output) throws InterruptedException {
         try (process) {
-            ProcessResult result = process.start(input, output).await();
+            ProcessResult result = process.run(input, output);
             return new Ran(result, process.measurements());
         }
     }

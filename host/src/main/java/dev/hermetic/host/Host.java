@@ -101,10 +101,22 @@ public final class Host implements AutoCloseable {
     private final EngineCache<Engine> engines;
     /** Processes started and not yet ended. */
     private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
-    /** Set once by {@link #close}, before it kills anything: no process starts after. Guarded by {@link #liveProcesses}. */
-    private boolean closing;
+    /**
+     * Set once by {@link #close}, before it kills anything: no process starts after. A start
+     * adds itself to {@link #liveProcesses} and then reads this; close sets it and then reads
+     * the set: whichever comes second sees the other, with no lock on the path every start takes.
+     */
+    private volatile boolean closing;
     /** Makes each process's engine thread; a seam for tests. */
     private final EngineThreads engineThreads;
+    /** Runs engines instead of a thread per process when the user gave one; null otherwise. See {@link Builder#withEngineExecutor}. */
+    private final java.util.concurrent.Executor engineExecutor;
+    /** Bounds running and waiting processes; null when unbounded. See {@link Builder#withMaxConcurrentProcesses}. */
+    private final Admission admission;
+    /** The stack every caller of a synchronous run has, as its user states it; 0 when unstated. */
+    private final long callerStackBytes;
+    /** The most idle ready instances each snapshot keeps; 0 turns pooling off. */
+    private final int instancePoolSize;
     /** Memories of processes that are running; each leaves when its process ends. */
     private final Set<ProcessMemory> liveMemories = ConcurrentHashMap.newKeySet();
     /** Compiled code kept between runs, or null to compile on every load; see {@link Builder#withCodeCache}. */
@@ -132,6 +144,10 @@ public final class Host implements AutoCloseable {
         this.codeStore = b.codeCache == null ? null : b.codeCache.open(System.getLogger(Host.class.getName())).orElse(null);
         this.scheduler = deadlineTimer();
         this.engineThreads = b.engineThreads;
+        this.engineExecutor = b.engineExecutor;
+        this.admission = b.maxRunning == Integer.MAX_VALUE ? null : new Admission(b.maxRunning, b.maxQueued);
+        this.callerStackBytes = b.callerStackBytes;
+        this.instancePoolSize = b.instancePoolSize;
         this.engines = new EngineCache<>(b.maxCachedEngines, b.maxCachedEngineBytes, Engine::weightBytes);
     }
 
@@ -173,6 +189,46 @@ public final class Host implements AutoCloseable {
 
     Thread newEngineThread(Runnable body, String name, long stackBytes) {
         return engineThreads.newThread(body, name, stackBytes);
+    }
+
+    /**
+     * Runs {@code body}, a process's whole life, on the user's executor or on a new engine
+     * thread of {@code stackBytes}.
+     *
+     * @throws RuntimeException or Error if no thread can be had (the executor refuses, no
+     *     native thread is left): the body did not run
+     */
+    void dispatch(Runnable body, String name, long stackBytes) {
+        if (engineExecutor != null) {
+            engineExecutor.execute(body);
+        } else {
+            newEngineThread(body, name, stackBytes).start();
+        }
+    }
+
+    /** The admission bound, or null when processes are not bounded. */
+    Admission admission() {
+        return admission;
+    }
+
+    /**
+     * Whether a synchronous run under {@code limits} executes on its caller's thread: only when
+     * the user stated ({@link Builder#withCallerStackBytes}) that callers' stacks are at least
+     * as large as the process's {@link Limits#stackBytes()}. Java cannot measure a thread's
+     * stack, so the host never guesses: unstated, every run gets an engine thread.
+     */
+    boolean runsOnCaller(Limits limits) {
+        return callerStackBytes >= limits.stackBytes();
+    }
+
+    /** The most idle ready instances a snapshot keeps for its next spawns. */
+    int instancePoolSize() {
+        return instancePoolSize;
+    }
+
+    /** Processes holding an admission slot and waiting for one; both 0 when unbounded. For tests and meters. */
+    int[] admissionCounts() {
+        return admission == null ? new int[] {0, 0} : new int[] {admission.running(), admission.queued()};
     }
 
     public static Builder builder() {
@@ -513,6 +569,16 @@ public final class Host implements AutoCloseable {
         return memory;
     }
 
+    /** A ready instance's memory taken by a new process: counted as live again until released or recycled. */
+    void adopt(ProcessMemory memory) {
+        liveMemories.add(memory);
+    }
+
+    /** A fresh budget for one process under {@code limits}. */
+    MemoryBudget newProcessBudget(Limits limits) {
+        return processBudget(limits);
+    }
+
     /** A memory for a clone of {@code snapshot}, counted as live until released. */
     ProcessMemory newCloneMemory(Snapshot snapshot, Limits limits) {
         ProcessMemory memory = ProcessMemories.clone(snapshot.memory(), limits, processBudget(limits), liveMemories::remove);
@@ -527,11 +593,10 @@ public final class Host implements AutoCloseable {
 
     /** Counts {@code process} as live. @throws ProcessStateException once the host is closing */
     void started(EngineProcess process) {
-        synchronized (liveProcesses) {
-            if (closing) {
-                throw new ProcessStateException("the host is closed");
-            }
-            liveProcesses.add(process);
+        liveProcesses.add(process);
+        if (closing) {
+            liveProcesses.remove(process);
+            throw new ProcessStateException("the host is closed");
         }
     }
 
@@ -545,11 +610,8 @@ public final class Host implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<EngineProcess> running;
-        synchronized (liveProcesses) {
-            closing = true;
-            running = List.copyOf(liveProcesses);
-        }
+        closing = true;
+        List<EngineProcess> running = List.copyOf(liveProcesses);
         running.forEach(EngineProcess::kill);
         running.forEach(EngineProcess::close);
         scheduler.shutdownNow();
@@ -557,6 +619,9 @@ public final class Host implements AutoCloseable {
 
     /** How many engines the cache holds unless {@link Builder#withEngineCache} says otherwise. */
     public static final int DEFAULT_MAX_CACHED_ENGINES = 256;
+
+    /** Ready instances a snapshot keeps unless {@link Builder#withInstancePool} says otherwise. */
+    public static final int DEFAULT_INSTANCE_POOL_SIZE = 16;
 
     /** Builds a {@link Host}. */
     public static final class Builder {
@@ -579,8 +644,96 @@ public final class Host implements AutoCloseable {
         private int maxCachedEngines = DEFAULT_MAX_CACHED_ENGINES;
         private long maxCachedEngineBytes = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
         private CodeCache codeCache;
+        private java.util.concurrent.Executor engineExecutor;
+        private int maxRunning = Integer.MAX_VALUE;
+        private int maxQueued;
+        private long callerStackBytes;
+        private int instancePoolSize = DEFAULT_INSTANCE_POOL_SIZE;
 
         private Builder() {}
+
+        /**
+         * Engines run on threads made by {@code factory}, one per process, instead of the
+         * host's own daemon threads. The factory decides the stack size: recursion in an engine
+         * is bounded by it rather than by {@link Limits#stackBytes()} (a deep recursion still
+         * ends as {@link TrapKind#STACK_EXHAUSTED}, however small the stack). The factory is
+         * called once per process, on the thread that starts it. Replaces
+         * {@link #withEngineExecutor}.
+         */
+        public Builder withEngineThreadFactory(java.util.concurrent.ThreadFactory factory) {
+            Objects.requireNonNull(factory, "factory");
+            this.engineExecutor = null;
+            this.engineThreads = (body, name, stackBytes) -> factory.newThread(body);
+            return this;
+        }
+
+        /**
+         * Engines run as tasks of {@code executor}, each process's whole life one task, instead
+         * of on a thread per process: a server sizes and names its engine threads, and reuses
+         * them. The executor's threads decide the stack (see {@link #withEngineThreadFactory}).
+         * A killed engine's interrupt is cleared before its task returns, so a pooled thread
+         * goes back clean. If the executor refuses a task, that process ends as
+         * {@link ProcessResult.Failed}. The host does not shut the executor down. Default: none,
+         * a new daemon thread of {@link Limits#stackBytes()} per process.
+         */
+        public Builder withEngineExecutor(java.util.concurrent.Executor executor) {
+            this.engineExecutor = Objects.requireNonNull(executor, "executor");
+            this.engineThreads = EngineThreads.DAEMONS;
+            return this;
+        }
+
+        /**
+         * Admission control: at most {@code maxRunning} processes run at once (a synchronous run
+         * on its caller's thread and a {@link WarmProcess} each hold a slot too), at most
+         * {@code maxQueued} more wait for a slot in arrival order, and any beyond are refused
+         * with {@link HostBusyException}. A started process that waits is alive, and its
+         * deadline runs from its start, wait included, so every caller hears back within its
+         * deadline however loaded the host is; a synchronous run blocks its caller while it
+         * waits (back-pressure). Default: unbounded.
+         */
+        public Builder withMaxConcurrentProcesses(int maxRunning, int maxQueued) {
+            if (maxRunning < 1 || maxQueued < 0) {
+                throw new IllegalArgumentException("need maxRunning >= 1 and maxQueued >= 0: " + maxRunning + ", " + maxQueued);
+            }
+            this.maxRunning = maxRunning;
+            this.maxQueued = maxQueued;
+            return this;
+        }
+
+        /**
+         * States that every thread calling a synchronous run ({@link EngineProcess#run},
+         * {@link Engine#filter}, {@link Snapshot#filter}) has a stack of at least {@code bytes}.
+         * A run whose {@link Limits#stackBytes()} is no more than that executes on the caller's
+         * thread, with no hand-off; any other run gets an engine thread while the caller waits.
+         * Java cannot read a thread's stack size, so this is the caller's promise: a server
+         * makes its request threads with {@code new Thread(group, task, name, bytes)} (honoured
+         * on Linux, macOS and Windows) and states {@code bytes} here. Even a broken promise
+         * stays safe, only shallower: a recursion past the real stack ends as
+         * {@link TrapKind#STACK_EXHAUSTED}. Default 0: every run gets an engine thread.
+         */
+        public Builder withCallerStackBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("stack size must not be negative: " + bytes);
+            }
+            this.callerStackBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many ready instances each {@link Snapshot} keeps for its next spawns (Wasmtime's
+         * pooling allocator, with copy-on-write reset): when a clone ends, its instance is reset
+         * to the snapshot (memory re-pointed to fresh copy-on-write children of the frozen
+         * pages, globals and tables rewritten, hooks rebound) and kept, so a later spawn under
+         * equal limits builds nothing. Default {@value #DEFAULT_INSTANCE_POOL_SIZE}; 0 builds
+         * every clone afresh. See {@link Snapshot} for which instances are never reused.
+         */
+        public Builder withInstancePool(int perSnapshot) {
+            if (perSnapshot < 0) {
+                throw new IllegalArgumentException("pool size must not be negative: " + perSnapshot);
+            }
+            this.instancePoolSize = perSnapshot;
+            return this;
+        }
 
         /** How engine threads are made; tests make it fail. */
         Builder withEngineThreads(EngineThreads engineThreads) {

@@ -9,6 +9,7 @@ import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
 import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.internal.VdsoImports;
 import dev.hermetic.vmo.Vmo;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -22,7 +23,15 @@ import java.util.Set;
  * space, builds an instance of the engine's compiled code with the warm globals and tables,
  * and returns a process ready for {@code engine_start}. Clones share pages until they write
  * them and are isolated from each other and from the snapshot. Thread-safe: spawn from any
- * thread. Close it when no more clones will be spawned; running clones keep their pages.
+ * thread. Close it when no more clones will be spawned; running clones keep their pages, and
+ * the pooled instances are released.
+ *
+ * <p>Pooling: the snapshot keeps up to {@link Host.Builder#withInstancePool} ready instances.
+ * When a clone ends, its instance is reset to the snapshot (memory re-pointed
+ * to fresh copy-on-write children of the frozen pages, globals and tables rewritten, hooks
+ * rebound) and a later spawn under equal {@link Limits} takes it instead of building one. An
+ * instance whose state cannot be fully put back, or whose run may have left host-side state
+ * half-changed, is released instead, never reused.
  *
  * <pre>{@code
  * try (Snapshot zygote = engine.snapshot()) {          // runs engine_init once
@@ -41,13 +50,22 @@ public final class Snapshot implements AutoCloseable {
     private final List<String> krefs;
     /** Each VMO a warm-up span mapped, to the frozen copy-on-write clone of the range it mapped. */
     private final Map<Vmo, Vmo> clonedVmos;
-    /** Set once by {@link #close}; no spawn after it. Guarded by {@code this}. */
-    private boolean closed;
     /**
-     * Clones spawned whose memory is not made yet: the frozen pages stay open until this is 0,
-     * even after {@link #close}. Guarded by {@code this}.
+     * Bit 0: set once by {@link #close}, no spawn after it. The rest: twice the holders of the
+     * frozen pages, clones spawned whose memory is not made yet and resets in progress; the
+     * pages stay open until there are none, even after close. One atomic word, not a monitor:
+     * every spawn and every end passes here, from every serving thread at once.
      */
-    private int unbuiltClones;
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
+    /** Set when the frozen pages are closed, so they are closed once. */
+    private final java.util.concurrent.atomic.AtomicBoolean memoryClosed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Idle ready instances by the limits they were built under; a spawn takes one of equal limits. */
+    private final java.util.concurrent.ConcurrentHashMap<Limits, java.util.concurrent.ConcurrentLinkedQueue<Ready>> ready =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Ready instances idle or being reset; at most the host's pool size. */
+    private final java.util.concurrent.atomic.AtomicInteger pooled = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether instances may be reused at all: not when the module has exception tags (see {@link #recycle}). */
+    private final boolean poolable;
 
     private Snapshot(Engine engine, InstanceState state, MemorySnapshot memory,
             List<String> krefs, Map<Vmo, Vmo> clonedVmos) {
@@ -56,6 +74,137 @@ public final class Snapshot implements AutoCloseable {
         this.memory = memory;
         this.krefs = krefs;
         this.clonedVmos = clonedVmos;
+        // Chicory keeps thrown exceptions in a per-instance table that nothing can clear:
+        // an instance of a module with tags is never fully reset, so it is never reused.
+        this.poolable = engine.host().instancePoolSize() > 0 && engine.module().tagSection().isEmpty();
+    }
+
+    /**
+     * A clone's instance kept for reuse: its memory, the binding its hook imports read, and the
+     * limits it was built under (its memory's page cap and its budget follow from them). Owned
+     * by one process at a time, or idle in the pool.
+     */
+    static final class Ready {
+        private final Instance instance;
+        private final ProcessMemory memory;
+        private final VdsoImports.Binding binding;
+        private final Limits limits;
+
+        Ready(Instance instance, ProcessMemory memory, VdsoImports.Binding binding, Limits limits) {
+            this.instance = instance;
+            this.memory = memory;
+            this.binding = binding;
+            this.limits = limits;
+        }
+
+        Instance instance() {
+            return instance;
+        }
+
+        ProcessMemory memory() {
+            return memory;
+        }
+
+        /** Points the instance's hook imports at the process that takes it. */
+        void bind(HookGate gate, KillSwitch kill) {
+            binding.bind(gate, kill);
+        }
+    }
+
+    /** An idle ready instance built under {@code limits}, now owned by the caller; null if none. */
+    Ready takeReady(Limits limits) {
+        if (!poolable) {
+            return null;
+        }
+        var queue = ready.get(limits);
+        Ready r = queue == null ? null : queue.poll();
+        if (r != null) {
+            pooled.decrementAndGet();
+        }
+        return r;
+    }
+
+    /** Wraps a clone's freshly built instance so it can be recycled at its end; null if pooling is off. */
+    Ready newReady(Instance instance, ProcessMemory memory, VdsoImports.Binding binding, Limits limits) {
+        return poolable ? new Ready(instance, memory, binding, limits) : null;
+    }
+
+    /**
+     * Puts a clone's instance back in the pool, reset to this snapshot, as Wasmtime's
+     * {@code MemoryImageSlot::clear_and_remain_ready} does: its memory re-pointed to fresh
+     * copy-on-write children of the frozen pages (nothing the run wrote survives; its growth
+     * is unmapped), every global and table entry rewritten, its budget a fresh one, its hook
+     * imports rebound by the next process. Called on the clone's thread after its end, with no
+     * engine code running. Returns false when the instance must not be reused, and the caller
+     * releases it: the pool is full or the snapshot closed; the run ended in a way that may have
+     * left the instance's host-side state half-changed ({@link ProcessResult.Failed}, a
+     * memory-limit kill, a stack overflow, an unclassified trap, or, in the interpreter, any
+     * end but a return: its machine keeps a value stack across calls); or its state cannot be
+     * put back (a table grew or a segment was dropped: {@link InstanceState#resetInto}).
+     */
+    boolean recycle(Ready r, ProcessResult end) {
+        if (!reusableAfter(end)) {
+            return false;
+        }
+        if (pooled.incrementAndGet() > engine.host().instancePoolSize()) {
+            pooled.decrementAndGet();
+            return false;
+        }
+        // Hold the frozen pages open while the reset makes children of them.
+        if (!hold()) {
+            pooled.decrementAndGet();
+            return false;
+        }
+        boolean kept = false;
+        try {
+            if (state.resetInto(r.instance) && r.memory.recycle(memory, engine.host().newProcessBudget(r.limits))) {
+                r.binding.bind(null, null);
+                ready.computeIfAbsent(r.limits, l -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(r);
+                kept = true;
+                return true;
+            }
+            // resetInto refused before anything changed; a failed memory recycle has released the memory.
+            return false;
+        } finally {
+            if (!kept) {
+                pooled.decrementAndGet();
+            }
+            cloneBuilt();
+        }
+    }
+
+    private boolean reusableAfter(ProcessResult end) {
+        if (end instanceof ProcessResult.Returned) {
+            return true;
+        }
+        if (engine.host().mode() == ExecutionMode.INTERPRETER) {
+            return false;
+        }
+        if (end instanceof ProcessResult.Exited) {
+            return true;
+        }
+        if (end instanceof ProcessResult.Trapped t) {
+            return t.kind() != TrapKind.STACK_EXHAUSTED && t.kind() != TrapKind.OTHER;
+        }
+        if (end instanceof ProcessResult.Killed k) {
+            return k.reason() == KillReason.DEADLINE || k.reason() == KillReason.BY_HOST;
+        }
+        return false;
+    }
+
+    /** Idle ready instances now; for tests. */
+    int idleInstances() {
+        return ready.values().stream().mapToInt(java.util.Collection::size).sum();
+    }
+
+    /** Releases every idle ready instance; called once the snapshot is closed. */
+    private void drainPool() {
+        for (var queue : ready.values()) {
+            for (Ready r; (r = queue.poll()) != null; ) {
+                pooled.decrementAndGet();
+                r.memory.release();
+            }
+        }
     }
 
     /** Takes the snapshot on the warm process's thread, between the warm-up and the process's end. */
@@ -91,11 +240,8 @@ public final class Snapshot implements AutoCloseable {
      */
     public EngineProcess spawn(Limits limits, String... grantedHooks) {
         engine.requireOpen();
-        synchronized (this) {
-            if (closed) {
-                throw new ProcessStateException("the snapshot is closed");
-            }
-            unbuiltClones++;
+        if (!hold()) {
+            throw new ProcessStateException("the snapshot is closed");
         }
         try {
             return new EngineProcess(engine, limits, Set.of(grantedHooks), this);
@@ -145,16 +291,16 @@ public final class Snapshot implements AutoCloseable {
      * Any Wasm runtime runs it; nothing needs to run before {@code engine_start}.
      */
     public byte[] toPortableModule() {
-        synchronized (this) {
-            if (closed) {
-                throw new ProcessStateException("the snapshot is closed");
-            }
+        if (!hold()) {
+            throw new ProcessStateException("the snapshot is closed");
         }
         try {
             return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
                     Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
         } catch (IllegalArgumentException e) {
             throw new HermeticException("the warm state does not fit a portable module: " + e.getMessage(), e);
+        } finally {
+            cloneBuilt();
         }
     }
 
@@ -164,12 +310,34 @@ public final class Snapshot implements AutoCloseable {
      * unstarted lets go when it is garbage); clones keep the pages they share.
      */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            if (unbuiltClones == 0) {
-                memory.close();
+    public void close() {
+        int before = holds.getAndUpdate(h -> h | 1);
+        if ((before & 1) != 0) {
+            return;
+        }
+        // A recycle that saw the snapshot open may add an instance after this drain; it holds
+        // the pages open while it resets, and drains again when it lets go (cloneBuilt).
+        drainPool();
+        if (before == 0) {
+            closeMemory();
+        }
+    }
+
+    /** Takes a hold on the frozen pages; false, with none taken, once the snapshot is closed. */
+    private boolean hold() {
+        for (int h = holds.get(); ; h = holds.get()) {
+            if ((h & 1) != 0) {
+                return false;
             }
+            if (holds.compareAndSet(h, h + 2)) {
+                return true;
+            }
+        }
+    }
+
+    private void closeMemory() {
+        if (memoryClosed.compareAndSet(false, true)) {
+            memory.close();
         }
     }
 
@@ -179,10 +347,14 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** A clone spawned from this snapshot has made its memory, or failed to. */
-    synchronized void cloneBuilt() {
-        unbuiltClones--;
-        if (closed && unbuiltClones == 0) {
-            memory.close();
+    void cloneBuilt() {
+        int after = holds.addAndGet(-2);
+        if ((after & 1) != 0) {
+            drainPool();
+            if (after == 1) {
+                // Closed, and this was the last hold.
+                closeMemory();
+            }
         }
     }
 
@@ -192,9 +364,14 @@ public final class Snapshot implements AutoCloseable {
 
     /** Builds a clone's instance over {@code processMemory}, already made from {@link #memory}: no engine code runs. */
     Instance instantiate(ProcessMemory processMemory, HookGate gate, KillSwitch kill) {
+        return instantiate(processMemory, new VdsoImports.Binding(gate, kill));
+    }
+
+    /** As {@link #instantiate(ProcessMemory, HookGate, KillSwitch)}, the hook imports bound through {@code binding}. */
+    Instance instantiate(ProcessMemory processMemory, VdsoImports.Binding binding) {
         // The engine's instance module has no start section: a clone must not run it again.
         Instance instance = Instance.builder(engine.instanceModule())
-                .withImportValues(engine.imports(gate, kill))
+                .withImportValues(engine.imports(binding))
                 .withMachineFactory(engine.machineFactory())
                 .withMemoryFactory(processMemory::create)
                 .withGlobalFactory(state.globalFactory())

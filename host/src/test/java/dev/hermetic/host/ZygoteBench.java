@@ -111,7 +111,8 @@ public final class ZygoteBench {
         return memory::release;
     }
 
-    private static void memory(Engine engine, Snapshot zygote, Limits limits, int count) {
+    /** Builds {@code count} live clones (internals: a live clone after its request is not in the public API) and prints their memory. */
+    static void memory(Engine engine, Snapshot zygote, Limits limits, int count) {
         System.gc();
         long heapBefore = usedHeap();
         List<Instance> live = new ArrayList<>(count);

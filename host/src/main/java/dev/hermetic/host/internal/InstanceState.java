@@ -96,4 +96,47 @@ public record InstanceState(long[] globalLow, long[] globalHigh, int[][] tables,
             }
         }
     }
+
+    /**
+     * Gives {@code used}, a clone of this state that has run, this state again: every global's
+     * value and every table entry. Refuses (false, nothing changed) what it cannot put back with
+     * Chicory's API: a table whose size changed (Chicory's tables do not shrink), or a data or
+     * element segment dropped, or un-dropped, since. A refused instance must not be reused.
+     * Linear memory is not touched: {@link VmoMemory#reset} does that.
+     */
+    public boolean resetInto(Instance used) {
+        for (int t = 0; t < tables.length; t++) {
+            if (used.table(t).size() != tables[t].length) {
+                return false;
+            }
+        }
+        for (int i = 0; i < droppedData.length; i++) {
+            boolean dropped = used.dataSegmentData(i).length == 0
+                    && used.module().dataSection().getDataSegment(i).data().length > 0;
+            if (dropped != droppedData[i]) {
+                return false;
+            }
+        }
+        if (used.elementCount() != droppedElements.length) {
+            return false;
+        }
+        for (int i = 0; i < droppedElements.length; i++) {
+            if ((used.element(i) == null) != droppedElements[i]) {
+                return false;
+            }
+        }
+        for (int i = 0; i < globalLow.length; i++) {
+            GlobalInstance g = used.global(i);
+            g.setValueLow(globalLow[i]);
+            g.setValueHigh(globalHigh[i]);
+        }
+        for (int t = 0; t < tables.length; t++) {
+            TableInstance table = used.table(t);
+            int[] refs = tables[t];
+            for (int i = 0; i < refs.length; i++) {
+                table.setRef(i, refs[i], used);
+            }
+        }
+        return true;
+    }
 }

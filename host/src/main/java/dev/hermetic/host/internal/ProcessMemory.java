@@ -37,6 +37,15 @@ public interface ProcessMemory {
     /** Freezes the memory as it is now for cloning; its frozen pages are charged to {@code budget}. */
     MemorySnapshot snapshot(MemoryBudget budget);
 
+    /**
+     * Readies a clone's memory for the next process instead of releasing it: spans' partial
+     * pages are copied back and closed, spans forgotten, the memory made {@code snapshot}'s
+     * again ({@link VmoMemory#reset}) and every charge moved to {@code next}. The old budget
+     * is left with nothing charged. False, with the memory then released, if {@code next}
+     * has no room for the tables' elements.
+     */
+    boolean recycle(MemorySnapshot snapshot, MemoryBudget next);
+
     /** Ends the memory's life and gives back its budget. Writable spans already hold what the engine wrote. */
     void release();
 

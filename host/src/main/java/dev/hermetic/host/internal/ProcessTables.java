@@ -26,8 +26,8 @@ public final class ProcessTables implements TableFactory {
 
     /** The most elements all the process's tables may hold together; positive. */
     private final long maxElements;
-    /** The process's budget; charged {@link #ELEMENT_BYTES} per element. */
-    private final MemoryBudget budget;
+    /** The process's budget; charged {@link #ELEMENT_BYTES} per element. Replaced by {@link #rebudget}. */
+    private MemoryBudget budget;
     /** Elements of every table made so far; 0 <= elements <= maxElements; charged to the budget. */
     private long elements;
 
@@ -56,6 +56,26 @@ public final class ProcessTables implements TableFactory {
     public void release() {
         budget.release(elements * ELEMENT_BYTES);
         elements = 0;
+    }
+
+    /**
+     * Moves every element's charge to {@code next}, the budget of the process that takes over
+     * these tables (a pooled instance's next process); false, with nothing moved, if it has no
+     * room for them.
+     */
+    public boolean rebudget(MemoryBudget next) {
+        long bytes = elements * ELEMENT_BYTES;
+        try {
+            next.charge(bytes);
+        } catch (ZxException e) {
+            if (e.status() == Status.NO_MEMORY) {
+                return false;
+            }
+            throw e;
+        }
+        budget.release(bytes);
+        budget = next;
+        return true;
     }
 
     /** Counts and charges {@code count} more elements, or takes nothing and says no. */

@@ -26,11 +26,37 @@ public final class VdsoImports {
     }
 
     /**
+     * The process an instance's hook imports serve now. A pooled instance outlives its
+     * process: its imports read the gate and switch from here, and the next process that takes
+     * the instance binds its own before any engine code runs. Written only while no engine code
+     * runs on the instance; the engine thread reads it after the hand-over.
+     */
+    public static final class Binding {
+        private volatile HookGate gate;
+        private volatile KillSwitch kill;
+
+        public Binding(HookGate gate, KillSwitch kill) {
+            bind(gate, kill);
+        }
+
+        /** Makes the instance's hook calls go through {@code gate}, checked against {@code kill}. */
+        public void bind(HookGate gate, KillSwitch kill) {
+            this.gate = gate;
+            this.kill = kill;
+        }
+    }
+
+    /**
      * @param gate the process's gate; may be null only when the module imports no hook call
      * @param kill the process's kill switch, checked on every hook call's entry and exit (a hook
      *     that blocks is where a kill can be swallowed); may be null with {@code gate}
      */
     public static ImportValues forProcess(WasmModule module, HookGate gate, KillSwitch kill) {
+        return forProcess(module, new Binding(gate, kill));
+    }
+
+    /** As {@link #forProcess(WasmModule, HookGate, KillSwitch)}, the gate and switch read from {@code binding} at each call. */
+    public static ImportValues forProcess(WasmModule module, Binding binding) {
         List<ImportFunction> functions = new ArrayList<>();
         for (FunctionImport imp : functionImports(module)) {
             var type = module.typeSection().getType(imp.typeIndex());
@@ -42,16 +68,17 @@ public final class VdsoImports {
                 // The checker has fixed both signatures: six i32 and two i32, returning i64.
                 case Vdso.HOOK_CALL -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
                         (instance, args) -> {
+                            KillSwitch kill = binding.kill;
                             kill.check();
-                            long status = gate.call(engineMemory(instance.memory()),
+                            long status = binding.gate.call(engineMemory(instance.memory()),
                                     (int) args[0], (int) args[1], (int) args[2], (int) args[3], (int) args[4], (int) args[5]);
                             kill.check();
                             return new long[] {status};
                         }));
                 case Vdso.HOOK_RESULT -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
                         (instance, args) -> {
-                            kill.check();
-                            return new long[] {gate.takeResult(engineMemory(instance.memory()), (int) args[0], (int) args[1])};
+                            binding.kill.check();
+                            return new long[] {binding.gate.takeResult(engineMemory(instance.memory()), (int) args[0], (int) args[1])};
                         }));
                 default -> throw new IllegalStateException("the checker let through vdso." + imp.name());
             }

@@ -38,8 +38,8 @@ public final class VmoMemory extends VmarView implements Memory {
     private final MemoryLimits limits;
     /** The address space: exactly {@code maximumPages() * 64 KiB} bytes, so no access can land past it. */
     private final Vmar root;
-    /** Charged for every page any of this memory's VMOs commits; null means unlimited. */
-    private final MemoryBudget budget;
+    /** Charged for every page any of this memory's VMOs commits; null means unlimited. Replaced by {@link #reset}. */
+    private MemoryBudget budget;
     /** Every VMO this memory created; closed on {@link #release}. */
     private final List<Vmo> owned = new ArrayList<>();
     /**
@@ -105,6 +105,32 @@ public final class VmoMemory extends VmarView implements Memory {
         } catch (RuntimeException e) {
             release();
             throw e;
+        }
+    }
+
+    /**
+     * Makes this clone's memory {@code snapshot}'s again, as {@code clear_and_remain_ready} does
+     * for a Wasmtime pooled slot: every mapping is removed (the view's translation cache with
+     * it), every VMO this memory made is closed (its pages and their charges go), and a fresh
+     * copy-on-write child of each frozen region is mapped, charged to {@code newBudget}. The
+     * size goes back to the snapshot's. Nothing the last run wrote survives: each page is
+     * again the frozen one until written. Call it only while no engine code runs.
+     */
+    public void reset(MemorySnapshot snapshot, MemoryBudget newBudget) {
+        if (!restored) {
+            throw new IllegalStateException("only a clone's memory goes back to its snapshot");
+        }
+        root.unmap(0, root.size());
+        for (Vmo v : owned) {
+            v.close();
+        }
+        owned.clear();
+        budget = newBudget;
+        pages = snapshot.pages();
+        for (MemorySnapshot.Region r : snapshot.regions()) {
+            Vmo child = r.vmo().createChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, r.length(), newBudget);
+            owned.add(child);
+            root.map(r.perms() | Vmar.SPECIFIC_OVERWRITE, r.address(), child, 0, r.length());
         }
     }
 

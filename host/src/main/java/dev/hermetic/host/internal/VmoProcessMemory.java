@@ -25,8 +25,8 @@ final class VmoProcessMemory implements ProcessMemory {
     private final MemoryImage image;
     /** The process's limits. */
     private final Limits limits;
-    /** The process's commit quota: its limit, capped by the host's ceiling, drawing from the host's budget. */
-    private final MemoryBudget budget;
+    /** The process's commit quota: its limit, capped by the host's ceiling, drawing from the host's budget. Replaced by {@link #recycle}. */
+    private MemoryBudget budget;
     /** The process's tables, charged to {@link #budget}. */
     private final ProcessTables tables;
     /** Called once on release, so the host stops counting this memory. */
@@ -150,6 +150,31 @@ final class VmoProcessMemory implements ProcessMemory {
     /** A budget refusal as the process's memory limit; any other status as it is. */
     private static RuntimeException overBudget(ZxException e, String what) {
         return e.status() == Status.NO_MEMORY ? new MemoryLimitExceeded(what + ": " + e.getMessage()) : e;
+    }
+
+    @Override
+    public boolean recycle(MemorySnapshot snapshot, MemoryBudget next) {
+        try {
+            copyBackPartialPages();
+        } finally {
+            partialPages.forEach(p -> p.page().close());
+            partialPages.clear();
+            spans.clear();
+        }
+        if (!tables.rebudget(next)) {
+            release();
+            return false;
+        }
+        try {
+            memory.reset(snapshot, next);
+        } catch (RuntimeException e) {
+            budget = next;
+            release();
+            throw e;
+        }
+        budget = next;
+        onRelease.accept(this);
+        return true;
     }
 
     @Override

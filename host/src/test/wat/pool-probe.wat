@@ -1,0 +1,46 @@
+;; Dirties every kind of instance state and then ends as engine_start's mode says, so a test
+;; can check that a pooled instance is reset to its snapshot whatever its last run did.
+;; engine_init writes the warm state: a global, a byte in memory, a table slot. Every mode
+;; first dirties it (the global, the byte, a second page, the table slot), then:
+;; 0 returns; 1 traps (unreachable); 2 spins until killed; 3 grows the table and returns;
+;; 4 grows the memory by 3 pages, writes the last, and returns; 5 exits with code 7.
+(module
+  (import "vdso" "process_exit" (func $exit (param i64)))
+  (type $answer (func (result i32)))
+  (memory (export "memory") 2)
+  (table $tab 2 funcref)
+  (global $g (mut i32) (i32.const 0))
+  (global $h (mut i64) (i64.const 0))
+  (elem declare func $five $nine)
+  (func $five (result i32) (i32.const 5))
+  (func $nine (result i32) (i32.const 9))
+  (func (export "engine_init")
+    (global.set $g (i32.const 100))
+    (i32.store8 (i32.const 100) (i32.const 42))
+    (table.set $tab (i32.const 0) (ref.func $five)))
+  (func $report (result i64)
+    (i64.or (i64.or (i64.or (i64.or
+      (i64.extend_i32_u (i32.and (global.get $g) (i32.const 255)))
+      (i64.shl (i64.extend_i32_u (i32.load8_u (i32.const 100))) (i64.const 8)))
+      (i64.shl (i64.extend_i32_u (memory.size)) (i64.const 16)))
+      (i64.shl (i64.extend_i32_u (table.size $tab)) (i64.const 24)))
+      (i64.shl (if (result i64) (ref.is_null (table.get $tab (i32.const 1)))
+                 (then (i64.const 0)) (else (i64.const 1))) (i64.const 32))))
+  (func (export "engine_start") (param $mode i32) (result i64)
+    (local $r i64)
+    (local.set $r (call $report))
+    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+    (global.set $h (i64.const -1))
+    (i32.store8 (i32.const 100) (i32.const 0))
+    (i32.store (i32.const 70000) (i32.const 0x01020304))
+    (table.set $tab (i32.const 1) (ref.func $nine))
+    (table.set $tab (i32.const 0) (ref.null func))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (unreachable)))
+    (if (i32.eq (local.get $mode) (i32.const 2)) (then (loop $l (br $l))))
+    (if (i32.eq (local.get $mode) (i32.const 3))
+      (then (drop (table.grow $tab (ref.func $nine) (i32.const 1)))))
+    (if (i32.eq (local.get $mode) (i32.const 4))
+      (then (drop (memory.grow (i32.const 3)))
+            (i32.store8 (i32.const 327679) (i32.const 1))))
+    (if (i32.eq (local.get $mode) (i32.const 5)) (then (call $exit (i64.const 7))))
+    (local.get $r)))
