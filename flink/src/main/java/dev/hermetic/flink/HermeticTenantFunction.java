@@ -41,9 +41,9 @@ public final class HermeticTenantFunction extends KeyedProcessFunction<String, T
             context.output(Hermetic.FAILURES, new FailedRecord(record.payload(), refused));
             return;
         }
-        EnginePool.Lease lease = leases.computeIfAbsent(record.tenant(), t -> EnginePool.SHARED.acquire(spec));
+        EnginePool.Lease lease = leases.computeIfAbsent(record.tenant(), t -> EnginePool.SHARED.acquire(spec, TaskHeapShare.budgetBytes(getRuntimeContext())));
         OperatorMetrics meters = metrics.computeIfAbsent(spec.name(),
-                n -> new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec));
+                n -> new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec, EnginePool.SHARED));
         EngineResult result = Hermetic.runMetered(lease, meters, record.payload(),
                 failed -> context.output(Hermetic.FAILURES, failed));
         out.collect(new TenantResult(record.tenant(), result));
