@@ -10,7 +10,9 @@ import java.util.Objects;
  * records, {@code maxBytes} encoded bytes, or {@code maxDelay} after its first record (by the
  * task's processing-time clock). A bundle is also flushed at the end of input, before a
  * checkpoint barrier leaves the operator, and before a watermark does, so no record is held
- * across either. Immutable and serializable.
+ * across either. The spec's output capacity must hold a whole bundle's output (for the
+ * classifier, at most 9 bytes a line): a bundle whose output does not fit fails, and its records
+ * run again one by one. Immutable and serializable.
  */
 public final class Bundling implements Serializable {
     private static final long serialVersionUID = 1L;
