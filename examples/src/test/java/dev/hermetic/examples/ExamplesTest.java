@@ -139,4 +139,31 @@ class ExamplesTest {
         assertThat(report.p50Micros()).isPositive().isLessThanOrEqualTo(report.p99Micros());
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("3 workers served 600 requests", "requests/s", "p50", "p99");
     }
+
+    @Test
+    void aFlinkJobLabelsEveryLineOfALogAsTheClassifiersCategoriesSay(@TempDir Path dir) throws Exception {
+        // Lines whose category the keywords decide, so the counts are known without the engine.
+        String[] storage = {"ERROR disk full on /dev/sda1", "volume backup failed: snapshot missing", "inode table on disk corrupt"};
+        String[] finance = {"invoice 42 paid, refund pending", "payment declined by the ledger", "credit balance low"};
+        String[] weather = {"storm warning: wind and rain", "forecast says snow"};
+        String[] other = {"GET /index.html HTTP/1.1 200", "user alice logged out"};
+        StringBuilder log = new StringBuilder();
+        Random random = new Random(11);
+        Map<String, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < 500; i++) {
+            String[][] groups = {storage, finance, weather, other};
+            String[] names = {"storage", "finance", "weather", "other"};
+            int g = random.nextInt(groups.length);
+            log.append(groups[g][random.nextInt(groups[g].length)]).append(" #").append(i).append('\n');
+            expected.merge(names[g], 1L, Long::sum);
+        }
+        Path file = dir.resolve("app.log");
+        Files.writeString(file, log.toString());
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Map<String, Long> counts = ClassifyLogWithFlink.run(file, 2, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertThat(counts).isEqualTo(expected);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("500 lines labelled on Flink (parallelism 2)");
+    }
 }

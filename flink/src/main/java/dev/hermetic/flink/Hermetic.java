@@ -71,6 +71,24 @@ public final class Hermetic {
     }
 
     /**
+     * Records in bundles, one process per bundle ({@link HermeticBundleOperator}): for engines
+     * whose per-process cost dwarfs a record's (the classifier), at the price of a bundle's delay.
+     * A bundle is flushed at its size and time bounds, at the end of input, and before a
+     * checkpoint barrier or watermark passes; failures also to {@link #FAILURES}.
+     */
+    public static SingleOutputStreamOperator<EngineResult> processBundled(DataStream<byte[]> records, EngineSpec spec,
+            Bundling bundling) {
+        return records.transform("hermetic-bundled-" + spec.name(), RESULT, new HermeticBundleOperator(spec, bundling));
+    }
+
+    /** {@link #processBundled} over text records, each encoded as UTF-8. */
+    public static SingleOutputStreamOperator<EngineResult> processTextBundled(DataStream<String> records, EngineSpec spec,
+            Bundling bundling) {
+        return processBundled(records.map(s -> s.getBytes(StandardCharsets.UTF_8), BYTES)
+                .name("utf8-" + spec.name()), spec, bundling);
+    }
+
+    /**
      * Up to {@code clonesInFlight} processes at once per operator instance, results in
      * completion order ({@link AsyncDataStream#unorderedWait}). A record not done by the spec's
      * deadline plus {@code margin} completes as {@code Failed(DEADLINE)}.

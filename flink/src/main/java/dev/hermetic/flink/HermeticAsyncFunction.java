@@ -29,6 +29,8 @@ public final class HermeticAsyncFunction extends RichAsyncFunction<byte[], Engin
     private transient ExecutorService executor;
     /** This instance's meters; set in open. */
     private transient OperatorMetrics metrics;
+    /** The host's meters in this instance's group; set in open, closed in close. */
+    private transient HostMeters hostMeters;
 
     public HermeticAsyncFunction(EngineSpec spec, int capacity) {
         if (capacity <= 0) {
@@ -40,8 +42,9 @@ public final class HermeticAsyncFunction extends RichAsyncFunction<byte[], Engin
 
     @Override
     public void open(OpenContext context) {
-        lease = EnginePool.SHARED.acquire(spec);
-        metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec);
+        lease = EnginePool.SHARED.acquire(spec, TaskHeapShare.budgetBytes(getRuntimeContext()));
+        metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec, lease.pool());
+        hostMeters = HostMeters.mirror(lease.pool(), getRuntimeContext().getMetricGroup());
         AtomicInteger n = new AtomicInteger();
         executor = Executors.newFixedThreadPool(capacity, r -> {
             Thread t = new Thread(r, "hermetic-async-" + spec.name() + "-" + n.incrementAndGet());
@@ -86,6 +89,10 @@ public final class HermeticAsyncFunction extends RichAsyncFunction<byte[], Engin
                 Thread.currentThread().interrupt();
             }
             executor = null;
+        }
+        if (hostMeters != null) {
+            hostMeters.close();
+            hostMeters = null;
         }
         if (lease != null) {
             lease.close();

@@ -19,6 +19,8 @@ public final class HermeticProcessFunction extends ProcessFunction<byte[], Engin
     private transient EnginePool.Lease lease;
     /** This instance's meters; set in open. */
     private transient OperatorMetrics metrics;
+    /** The host's meters in this instance's group; set in open, closed in close. */
+    private transient HostMeters hostMeters;
 
     public HermeticProcessFunction(EngineSpec spec) {
         this.spec = spec;
@@ -26,8 +28,9 @@ public final class HermeticProcessFunction extends ProcessFunction<byte[], Engin
 
     @Override
     public void open(OpenContext context) {
-        lease = EnginePool.SHARED.acquire(spec);
-        metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec);
+        lease = EnginePool.SHARED.acquire(spec, TaskHeapShare.budgetBytes(getRuntimeContext()));
+        metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec, lease.pool());
+        hostMeters = HostMeters.mirror(lease.pool(), getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -37,6 +40,10 @@ public final class HermeticProcessFunction extends ProcessFunction<byte[], Engin
 
     @Override
     public void close() {
+        if (hostMeters != null) {
+            hostMeters.close();
+            hostMeters = null;
+        }
         if (lease != null) {
             lease.close();
             lease = null;

@@ -21,6 +21,8 @@ public final class HermeticTenantFunction extends KeyedProcessFunction<String, T
     private transient Map<String, EnginePool.Lease> leases;
     /** Meters by engine name: tenants sharing an engine name share its meters. */
     private transient Map<String, OperatorMetrics> metrics;
+    /** The pool host's meters in this instance's group; set in open, closed in close. */
+    private transient HostMeters hostMeters;
 
     public HermeticTenantFunction(Map<String, EngineSpec> specsByTenant) {
         this.specs = new HashMap<>(specsByTenant);
@@ -30,6 +32,7 @@ public final class HermeticTenantFunction extends KeyedProcessFunction<String, T
     public void open(OpenContext context) {
         leases = new HashMap<>();
         metrics = new HashMap<>();
+        hostMeters = HostMeters.mirror(EnginePool.SHARED, getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -41,9 +44,9 @@ public final class HermeticTenantFunction extends KeyedProcessFunction<String, T
             context.output(Hermetic.FAILURES, new FailedRecord(record.payload(), refused));
             return;
         }
-        EnginePool.Lease lease = leases.computeIfAbsent(record.tenant(), t -> EnginePool.SHARED.acquire(spec));
+        EnginePool.Lease lease = leases.computeIfAbsent(record.tenant(), t -> EnginePool.SHARED.acquire(spec, TaskHeapShare.budgetBytes(getRuntimeContext())));
         OperatorMetrics meters = metrics.computeIfAbsent(spec.name(),
-                n -> new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec));
+                n -> new OperatorMetrics(getRuntimeContext().getMetricGroup(), spec, EnginePool.SHARED));
         EngineResult result = Hermetic.runMetered(lease, meters, record.payload(),
                 failed -> context.output(Hermetic.FAILURES, failed));
         out.collect(new TenantResult(record.tenant(), result));
@@ -51,6 +54,10 @@ public final class HermeticTenantFunction extends KeyedProcessFunction<String, T
 
     @Override
     public void close() {
+        if (hostMeters != null) {
+            hostMeters.close();
+            hostMeters = null;
+        }
         if (leases != null) {
             leases.values().forEach(EnginePool.Lease::close);
             leases = null;

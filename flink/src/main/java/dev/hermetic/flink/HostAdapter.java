@@ -8,6 +8,7 @@ import dev.hermetic.host.KillReason;
 import dev.hermetic.host.ProcessResult;
 import dev.hermetic.host.Snapshot;
 import dev.hermetic.host.Span;
+import dev.hermetic.host.Warmup;
 import dev.hermetic.vmo.Vmo;
 
 /**
@@ -17,34 +18,34 @@ import dev.hermetic.vmo.Vmo;
 final class HostAdapter {
     private HostAdapter() {}
 
-    /** A host, the spec's engine loaded in it and a warm snapshot; closing it closes all three. */
-    record Warm(Host host, Snapshot snapshot) implements AutoCloseable {
+    /** The spec's engine loaded in the pool's host and a warm snapshot of it; closing it closes the snapshot and unloads the engine. */
+    record Warm(Engine engine, Snapshot snapshot) implements AutoCloseable {
         @Override
         public void close() {
             try {
                 snapshot.close();
             } finally {
-                host.close();
+                // Unloaded, a later load of the same bytes may take another name.
+                engine.close();
             }
         }
     }
 
     /**
-     * Loads the spec's module into a host of its own and snapshots it. A pre-initialized module
-     * exports no {@code engine_init}, so the warm-up runs no engine code.
+     * Loads the spec's module into {@code host} and snapshots it under the spec's limits. A
+     * pre-initialized module exports no {@code engine_init}, so the warm-up runs no engine code.
      */
-    static Warm warm(EngineSpec spec) {
-        Host host = Host.builder().withDefaultLimits(spec.limits()).build();
+    static Warm warm(Host host, EngineSpec spec) {
+        Engine engine = host.load(spec.name(), spec.module());
         try {
-            Engine engine = host.load(spec.name(), spec.module());
-            return new Warm(host, engine.snapshot());
+            return new Warm(engine, engine.snapshot(spec.limits(), Warmup.engineInit()));
         } catch (InterruptedException e) {
             // The task is being cancelled while it warms: keep the interrupt for Flink to see.
-            host.close();
+            engine.close();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while warming " + spec.name(), e);
         } catch (RuntimeException e) {
-            host.close();
+            engine.close();
             throw e;
         }
     }
