@@ -23,6 +23,7 @@ import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.host.internal.wasm.ModuleGate;
 import dev.hermetic.host.internal.wasm.RuntimeSupport;
 import dev.hermetic.host.internal.wasm.code.CodeDecoder;
+import dev.hermetic.host.internal.wasm.fuel.FuelMeter;
 import dev.hermetic.host.internal.wasm.split.FunctionSplitter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -66,18 +67,26 @@ public final class Host implements AutoCloseable {
 
     /** What this host's loads do to a module before compiling it: the code cache's key names it. */
     private String rewrites() {
-        return rewrites(functionSplitting && mode == ExecutionMode.COMPILED);
+        return rewrites(functionSplitting && mode == ExecutionMode.COMPILED, fuelMetering);
     }
 
     /** {@link #REWRITES}, and the splitter's version when functions are split. */
     static String rewrites(boolean splitting) {
-        return splitting ? REWRITES + "+split/" + FunctionSplitter.VERSION : REWRITES;
+        return rewrites(splitting, false);
+    }
+
+    /** {@link #REWRITES}, the fuel meter's version when metering and the splitter's when splitting. */
+    static String rewrites(boolean splitting, boolean metering) {
+        String r = metering ? REWRITES + "+fuel/" + FuelMeter.VERSION : REWRITES;
+        return splitting ? r + "+split/" + FunctionSplitter.VERSION : r;
     }
 
     /** How every engine of this host runs. */
     private final ExecutionMode mode;
     /** Whether compiled engines have functions too large for the JIT split at load. */
     private final boolean functionSplitting;
+    /** Whether engines are rewritten at load to count their fuel (host/README.md "Fuel"). */
+    private final boolean fuelMetering;
     /** The import table every engine of this host is checked against and given. */
     private final Vdso vdso;
     /** The hooks processes may be granted; empty unless {@link Builder#withHooks} gave some. */
@@ -115,6 +124,7 @@ public final class Host implements AutoCloseable {
     private Host(Builder b) {
         this.mode = b.mode;
         this.functionSplitting = b.functionSplitting;
+        this.fuelMetering = b.fuelMetering;
         this.vdso = b.effectiveVdso();
         this.hooks = b.hooks;
         this.hookFailureListener = b.hookFailureListener;
@@ -238,12 +248,18 @@ public final class Host implements AutoCloseable {
         if (!info.valid()) {
             throw new EngineRefusedException(info.problems());
         }
-        Split split = split(wasm);
+        // Metered before splitting: both modes then count the same instructions.
+        byte[] runnable = meter(wasm);
+        Split split = split(runnable);
         if (split.wasm() != wasm) {
             try {
                 module = parse(split.wasm(), !stored.authentic());
             } catch (EngineFormatException e) {
-                split = unsplit(wasm, e);
+                if (split.wasm() == runnable) {
+                    throw new EngineRefusedException(List.of("the fuel-metered module does not parse: " + e.getMessage()));
+                }
+                split = unsplit(runnable, e);
+                module = parse(runnable, !stored.authentic());
             }
         }
         info = info.withSplit(split.report());
@@ -258,8 +274,8 @@ public final class Host implements AutoCloseable {
         } catch (RuntimeException | AssertionError e) {
             throw new EngineFormatException("cannot compile the module: " + e, e);
         }
-        Engine engine = new Engine(this, module, instanceModule, wasm.clone(), sha256, name != null ? name : "engine-" + sha256.substring(0, 12),
-                machines, MemoryImage.build(module), info);
+        Engine engine = new Engine(this, module, instanceModule, wasm.clone(), runnable == wasm ? null : runnable, sha256,
+                name != null ? name : "engine-" + sha256.substring(0, 12), machines, MemoryImage.build(module), info);
         Engine raced = engines.putIfAbsent(sha256, engine);
         return raced != null ? requireName(raced, name) : engine;
     }
@@ -301,7 +317,7 @@ public final class Host implements AutoCloseable {
      */
     public EngineInfo inspect(byte[] wasm) {
         checkSize(wasm);
-        return check(parse(gate(wasm), true)).withSplit(split(wasm).report());
+        return check(parse(gate(wasm), true)).withSplit(split(meter(wasm)).report());
     }
 
     private void checkSize(byte[] wasm) {
@@ -323,6 +339,26 @@ public final class Host implements AutoCloseable {
             throw new EngineRefusedException(refusals);
         }
         return wasm;
+    }
+
+    /**
+     * {@code wasm} (valid, checked) rewritten to count its fuel, or {@code wasm} itself when this
+     * host does not meter. A module the meter cannot handle is refused: it would run unbounded.
+     */
+    private byte[] meter(byte[] wasm) {
+        if (!fuelMetering) {
+            return wasm;
+        }
+        try {
+            return FuelMeter.meter(wasm).wasm();
+        } catch (RuntimeException e) {
+            throw new EngineRefusedException(List.of("the module cannot be fuel-metered: " + e.getMessage()));
+        }
+    }
+
+    /** Whether this host's engines count their fuel. */
+    public boolean fuelMetering() {
+        return fuelMetering;
     }
 
     /**
@@ -486,6 +522,7 @@ public final class Host implements AutoCloseable {
         private MeterRegistry registry;
         private ExecutionMode mode = ExecutionMode.COMPILED;
         private boolean functionSplitting = true;
+        private boolean fuelMetering = true;
         /** Null until {@link #withVdso}: then the vDSO follows from whether hooks were given. */
         private Vdso vdso;
         private HookTable hooks = HookTable.builder().build();
@@ -527,6 +564,16 @@ public final class Host implements AutoCloseable {
          */
         public Builder withFunctionSplitting(boolean split) {
             this.functionSplitting = split;
+            return this;
+        }
+
+        /**
+         * Whether engines are rewritten at load to count their fuel, deterministically (host/README.md
+         * "Fuel"): on by default. Off, {@link Limits#fuel()} budgets are refused and measurements
+         * report -1 fuel; engines run a few percent faster.
+         */
+        public Builder withFuelMetering(boolean meter) {
+            this.fuelMetering = meter;
             return this;
         }
 

@@ -1,0 +1,359 @@
+package dev.hermetic.host.internal.wasm.fuel;
+
+import dev.hermetic.host.internal.wasm.Sections;
+import dev.hermetic.host.internal.wasm.Sections.Section;
+import dev.hermetic.host.internal.wasm.WasmReader;
+import dev.hermetic.host.internal.wasm.WasmWriter;
+import dev.hermetic.host.internal.wasm.code.CodeDecoder;
+import dev.hermetic.host.internal.wasm.code.CodeEncoder;
+import dev.hermetic.host.internal.wasm.code.CodeSection;
+import dev.hermetic.host.internal.wasm.code.FunctionBody;
+import dev.hermetic.host.internal.wasm.code.Instruction;
+import dev.hermetic.host.internal.wasm.code.Locals;
+import dev.hermetic.host.internal.wasm.code.Opcode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rewrites a module so that it meters itself: a fuel counter, a mutable i64 global appended
+ * after the module's own (so it has the last global index, no index shifts, and code the module
+ * was validated with cannot name it), holds the fuel left; every straight-line run of code pays
+ * its static cost on entry, and a check stops the engine with {@code unreachable} (a trap, which
+ * Wasm exception handling cannot catch) when the counter is below zero.
+ *
+ * <p>The cost model ({@link #VERSION} names it):
+ * <ul>
+ *   <li>one unit per instruction of the original code, paid when the run it belongs to is
+ *       entered. A run starts at a function's entry, inside a {@code loop} (so every iteration,
+ *       back-edges included, pays again), at each arm of an {@code if}, after every {@code end},
+ *       after a conditional branch (its fall-through) and at a legacy {@code catch}; the
+ *       instruction that ends a run belongs to it. The injected code itself is free;
+ *   <li>{@code memory.fill}, {@code memory.copy}, {@code memory.init} pay
+ *       {@link #PER_BYTE} per byte and {@code table.fill}, {@code table.copy}, {@code table.init},
+ *       {@code table.grow} {@link #PER_BYTE} per element, on top of their unit, before they run;
+ *   <li>{@code memory.grow} pays {@link #PER_PAGE} per page asked for, before it runs (a refused
+ *       grow pays too).
+ * </ul>
+ * The check runs at function entry, at every loop iteration and after every per-byte or per-page
+ * charge: a runaway computation stops within one loop iteration or call once the counter is
+ * below zero. Runs elsewhere only decrement. What a process is charged is thus a function of the
+ * module and its inputs alone, the same under any runtime that runs the rewritten module.
+ *
+ * <p>The counter is exported as {@link #EXPORT} so that the embedder (the host, or another
+ * runtime running the rewritten module) can set the budget and read what is left; exports are
+ * the embedder's view, not the engine's: the engine's own code has no instruction naming it.
+ */
+public final class FuelMeter {
+
+    /** Names this rewrite and its cost model: part of the code cache's key. Change it whenever the output changes. */
+    public static final String VERSION = "1";
+
+    /** The export naming the fuel counter, a mutable i64 global. */
+    public static final String EXPORT = "hermetic_fuel";
+
+    /** Fuel units per byte (or table element) of a bulk memory or table instruction. */
+    public static final long PER_BYTE = 1;
+
+    /** Fuel units per 64 KiB page a {@code memory.grow} asks for: what zeroing a page costs, roughly, in instructions. */
+    public static final long PER_PAGE = 1024;
+
+    private static final long I32 = -1;
+    private static final long I64 = -2;
+    private static final int KIND_GLOBAL = 3;
+    private static final Opcode I64_SUB = Opcode.named("i64.sub");
+    private static final Opcode I64_MUL = Opcode.named("i64.mul");
+    private static final Opcode I64_LT_S = Opcode.named("i64.lt_s");
+    private static final Opcode I64_EXTEND_I32_U = Opcode.named("i64.extend_i32_u");
+
+    private FuelMeter() {}
+
+    /**
+     * The rewritten module.
+     *
+     * @param wasm the metered module
+     * @param fuelGlobal the counter's global index
+     */
+    public record Result(byte[] wasm, int fuelGlobal) {}
+
+    /**
+     * Meters {@code wasm}, a valid module; the counter starts at {@code Long.MAX_VALUE}.
+     *
+     * @throws IllegalArgumentException if the module uses what the meter does not handle (64-bit
+     *     memories or tables, type forms other than functions) or exports {@link #EXPORT} already
+     */
+    public static Result meter(byte[] wasm) {
+        List<Section> sections = new ArrayList<>(Sections.parse(wasm));
+        List<Integer> typeParams = new ArrayList<>();
+        List<Integer> functionTypes = new ArrayList<>();
+        int importedFunctions = 0;
+        int importedGlobals = 0;
+        int definedGlobals = 0;
+        for (Section s : sections) {
+            WasmReader in = new WasmReader(s.payload());
+            switch (s.id()) {
+                case Sections.TYPE -> {
+                    int n = in.count();
+                    for (int i = 0; i < n; i++) {
+                        int form = in.u8();
+                        if (form != 0x60) {
+                            throw new IllegalArgumentException(String.format("type %d has form 0x%02x", i, form));
+                        }
+                        typeParams.add(skipValueTypes(in));
+                        skipValueTypes(in);
+                    }
+                }
+                case Sections.IMPORT -> {
+                    int n = in.count();
+                    for (int i = 0; i < n; i++) {
+                        in.name();
+                        in.name();
+                        int kind = in.u8();
+                        switch (kind) {
+                            case 0 -> {
+                                functionTypes.add(in.index());
+                                importedFunctions++;
+                            }
+                            case 1 -> {
+                                skipValueType(in);
+                                limits(in);
+                            }
+                            case 2 -> limits(in);
+                            case 3 -> {
+                                skipValueType(in);
+                                in.u8();
+                                importedGlobals++;
+                            }
+                            case 4 -> {
+                                in.u8();
+                                in.index();
+                            }
+                            default -> throw new IllegalArgumentException("import kind " + kind);
+                        }
+                    }
+                }
+                case Sections.FUNCTION -> {
+                    int n = in.count();
+                    for (int i = 0; i < n; i++) {
+                        functionTypes.add(in.index());
+                    }
+                }
+                case Sections.MEMORY -> {
+                    int n = in.count();
+                    for (int i = 0; i < n; i++) {
+                        limits(in);
+                    }
+                }
+                case Sections.GLOBAL -> definedGlobals = in.count();
+                default -> { }
+            }
+        }
+        int fuel = importedGlobals + definedGlobals;
+        int code = -1;
+        for (int i = 0; i < sections.size(); i++) {
+            Section s = sections.get(i);
+            switch (s.id()) {
+                case Sections.GLOBAL -> sections.set(i, new Section(s.id(), appendGlobal(s.payload())));
+                case Sections.EXPORT -> sections.set(i, new Section(s.id(), appendExport(s.payload(), fuel)));
+                case Sections.CODE -> code = i;
+                default -> { }
+            }
+        }
+        if (definedGlobals == 0 && sections.stream().noneMatch(s -> s.id() == Sections.GLOBAL)) {
+            Sections.put(sections, new Section(Sections.GLOBAL, appendGlobal(new WasmWriter().u32(0).toByteArray())));
+        }
+        if (sections.stream().noneMatch(s -> s.id() == Sections.EXPORT)) {
+            Sections.put(sections, new Section(Sections.EXPORT, appendExport(new WasmWriter().u32(0).toByteArray(), fuel)));
+        }
+        if (code >= 0) {
+            // put may have moved the code section: find it again.
+            for (int i = 0; i < sections.size(); i++) {
+                if (sections.get(i).id() == Sections.CODE) {
+                    byte[] payload = sections.get(i).payload();
+                    sections.set(i, new Section(Sections.CODE,
+                            meterCode(payload, fuel, importedFunctions, functionTypes, typeParams)));
+                }
+            }
+        }
+        return new Result(Sections.encode(sections), fuel);
+    }
+
+    private static byte[] meterCode(byte[] payload, int fuel, int importedFunctions, List<Integer> functionTypes,
+            List<Integer> typeParams) {
+        List<CodeSection.Body> bodies = CodeSection.bodies(payload, 0, payload.length);
+        CodeDecoder decoder = new CodeDecoder();
+        WasmWriter out = new WasmWriter(payload.length + payload.length / 2);
+        out.u32(bodies.size());
+        for (CodeSection.Body b : bodies) {
+            FunctionBody body = decoder.decode(payload, b.start(), b.end());
+            int params = typeParams.get(functionTypes.get(importedFunctions + b.index()));
+            FunctionBody metered = meterBody(body, fuel, params);
+            WasmWriter w = new WasmWriter(b.end() - b.start() + 64);
+            CodeEncoder.encode(metered, w);
+            byte[] bytes = w.toByteArray();
+            out.vector(bytes, 0, bytes.length);
+        }
+        return out.toByteArray();
+    }
+
+    /** Whether a run of code starts right after {@code op}. */
+    private static boolean startsRunAfter(Opcode op) {
+        return op == Opcode.LOOP || op == Opcode.IF || op == Opcode.ELSE || op == Opcode.END
+                || op == Opcode.BR_IF || op == Opcode.BR_ON_NULL || op == Opcode.BR_ON_NON_NULL
+                || op == Opcode.BR_ON_CAST || op == Opcode.BR_ON_CAST_FAIL
+                || op == Opcode.CATCH || op == Opcode.CATCH_ALL || op == Opcode.DELEGATE
+                || endsFlow(op);
+    }
+
+    /** Whether control never falls through {@code op}: what follows it up to the next boundary is dead. */
+    private static boolean endsFlow(Opcode op) {
+        return op == Opcode.BR || op == Opcode.BR_TABLE || op == Opcode.RETURN || op == Opcode.UNREACHABLE
+                || op == Opcode.THROW || op == Opcode.THROW_REF || op == Opcode.RETHROW
+                || op == Opcode.RETURN_CALL || op == Opcode.RETURN_CALL_INDIRECT || op == Opcode.RETURN_CALL_REF;
+    }
+
+    /** The per-byte or per-page charge factor of {@code op}, whose count is the i32 on top of the stack; 0 for none. */
+    private static long dynamicFactor(Opcode op) {
+        if (op == Opcode.MEMORY_GROW) {
+            return PER_PAGE;
+        }
+        if (op == Opcode.MEMORY_FILL || op == Opcode.MEMORY_COPY || op == Opcode.MEMORY_INIT
+                || op == Opcode.TABLE_FILL || op == Opcode.TABLE_COPY || op == Opcode.TABLE_INIT
+                || op == Opcode.TABLE_GROW) {
+            return PER_BYTE;
+        }
+        return 0;
+    }
+
+    static FunctionBody meterBody(FunctionBody body, int fuel, int params) {
+        List<Instruction> code = body.instructions();
+        int n = code.size();
+        // cost[i] > 0: a live run starts at instruction i and costs that much.
+        long[] cost = new long[n];
+        boolean checked[] = new boolean[n];
+        int start = 0;
+        boolean live = true;
+        boolean check = true;
+        for (int i = 0; i < n; i++) {
+            Opcode op = code.get(i).opcode();
+            boolean last = i == n - 1;
+            if (last || startsRunAfter(op)) {
+                if (live) {
+                    cost[start] = i - start + 1;
+                    checked[start] = check;
+                }
+                start = i + 1;
+                live = !endsFlow(op);
+                check = op == Opcode.LOOP;
+            }
+        }
+        long t64 = params + body.localCount();
+        long t32 = t64 + 1;
+        boolean dynamic = false;
+        List<Instruction> out = new ArrayList<>(n + n / 2 + 16);
+        for (int i = 0; i < n; i++) {
+            if (cost[i] > 0) {
+                out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+                out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
+                out.add(Instruction.of(I64_SUB));
+                if (checked[i]) {
+                    out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
+                    out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+                    check(out, t64);
+                } else {
+                    out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+                }
+            }
+            Instruction ins = code.get(i);
+            long factor = dynamicFactor(ins.opcode());
+            if (factor > 0) {
+                dynamic = true;
+                out.add(Instruction.of(Opcode.LOCAL_TEE, t32));
+                out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+                out.add(Instruction.of(Opcode.LOCAL_GET, t32));
+                out.add(Instruction.of(I64_EXTEND_I32_U));
+                if (factor != 1) {
+                    out.add(Instruction.of(Opcode.I64_CONST, factor));
+                    out.add(Instruction.of(I64_MUL));
+                }
+                out.add(Instruction.of(I64_SUB));
+                out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
+                out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+                check(out, t64);
+            }
+            out.add(ins);
+        }
+        List<Locals> locals = new ArrayList<>(body.locals());
+        locals.add(Locals.of(1, I64));
+        if (dynamic) {
+            locals.add(Locals.of(1, I32));
+        }
+        return new FunctionBody(locals, out, body.localsCountWidth());
+    }
+
+    /** {@code if (local < 0) unreachable}. */
+    private static void check(List<Instruction> out, long local) {
+        out.add(Instruction.of(Opcode.LOCAL_GET, local));
+        out.add(Instruction.of(Opcode.I64_CONST, 0));
+        out.add(Instruction.of(I64_LT_S));
+        out.add(Instruction.of(Opcode.IF, -64, 0));
+        out.add(Instruction.of(Opcode.UNREACHABLE));
+        out.add(Instruction.of(Opcode.END));
+    }
+
+    /** The global section with the counter appended: {@code (global (mut i64) (i64.const MAX))}. */
+    private static byte[] appendGlobal(byte[] payload) {
+        WasmReader in = new WasmReader(payload);
+        long n = in.u32();
+        WasmWriter out = new WasmWriter(payload.length + 16);
+        out.u32(n + 1);
+        out.bytes(payload, in.position(), payload.length - in.position());
+        out.u8(0x7e).u8(1).u8(0x42).s64(Long.MAX_VALUE).u8(0x0b);
+        return out.toByteArray();
+    }
+
+    private static byte[] appendExport(byte[] payload, int fuel) {
+        WasmReader in = new WasmReader(payload);
+        int n = in.count();
+        for (int i = 0; i < n; i++) {
+            String name = in.name();
+            in.u8();
+            in.index();
+            if (name.equals(EXPORT)) {
+                throw new IllegalArgumentException("the module exports " + EXPORT + " already");
+            }
+        }
+        WasmWriter out = new WasmWriter(payload.length + 32);
+        out.u32(n + 1L);
+        WasmReader again = new WasmReader(payload);
+        again.u32();
+        out.bytes(payload, again.position(), payload.length - again.position());
+        out.name(EXPORT).u8(KIND_GLOBAL).u32(fuel);
+        return out.toByteArray();
+    }
+
+    private static int skipValueTypes(WasmReader in) {
+        int n = in.count();
+        for (int i = 0; i < n; i++) {
+            skipValueType(in);
+        }
+        return n;
+    }
+
+    private static void skipValueType(WasmReader in) {
+        int b = in.u8();
+        if (b == 0x63 || b == 0x64) {
+            in.s33();
+        }
+    }
+
+    private static void limits(WasmReader in) {
+        int flags = in.u8();
+        if ((flags & 4) != 0) {
+            throw new IllegalArgumentException("64-bit memories and tables are not metered");
+        }
+        in.u32();
+        if ((flags & 1) != 0) {
+            in.u32();
+        }
+    }
+}
