@@ -8,7 +8,6 @@ import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.hermetic.host.internal.EngineChecker;
-import dev.hermetic.host.internal.FuelCounter;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.ProcessMemory;
@@ -323,11 +322,6 @@ public final class Engine implements AutoCloseable {
         return fuelGlobal;
     }
 
-    /** {@code others}, with the fuel counter made a {@link FuelCounter} when the engine is metered. */
-    com.dylibso.chicory.runtime.GlobalFactory globals(com.dylibso.chicory.runtime.GlobalFactory others) {
-        return fuelGlobal < 0 ? others : FuelCounter.factory(fuelGlobal, others);
-    }
-
     /** What is left of {@code instance}'s fuel; {@link Long#MAX_VALUE} when not metered. */
     long fuelLeft(Instance instance) {
         return fuelGlobal < 0 ? Long.MAX_VALUE : instance.global(fuelGlobal).getValue();
@@ -365,7 +359,6 @@ public final class Engine implements AutoCloseable {
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .withTableFactory(memory.tables())
-                .withGlobalFactory(globals(FuelCounter.PLAIN))
                 // Chicory would call an exported _start (a WASI command's entry); the ABI never does.
                 .withStart(false)
                 .build();

@@ -237,7 +237,7 @@ public final class Snapshot implements AutoCloseable {
                 .withImportValues(engine.imports(gate, kill))
                 .withMachineFactory(engine.machineFactory())
                 .withMemoryFactory(processMemory::create)
-                .withGlobalFactory(engine.globals(state.globalFactory()))
+                .withGlobalFactory(state.globalFactory())
                 .withTableFactory(processMemory.tables())
                 .withStart(false)
                 .build();

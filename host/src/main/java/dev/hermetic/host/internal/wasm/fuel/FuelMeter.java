@@ -23,21 +23,27 @@ import java.util.List;
  *
  * <p>The cost model ({@link #VERSION} names it):
  * <ul>
- *   <li>one unit per instruction of the original code, paid when the run it belongs to is
+ *   <li>one unit per instruction of the original code, charged when the run it belongs to is
  *       entered. A run starts at a function's entry, inside a {@code loop} (so every iteration,
  *       back-edges included, pays again), at each arm of an {@code if}, after every {@code end},
  *       after a conditional branch (its fall-through) and at a legacy {@code catch}; the
  *       instruction that ends a run belongs to it. The injected code itself is free;
- *   <li>{@code memory.fill}, {@code memory.copy}, {@code memory.init} pay
+ *   <li>{@code memory.fill}, {@code memory.copy}, {@code memory.init} are charged
  *       {@link #PER_BYTE} per byte and {@code table.fill}, {@code table.copy}, {@code table.init},
  *       {@code table.grow} {@link #PER_BYTE} per element, on top of their unit, before they run;
- *   <li>{@code memory.grow} pays {@link #PER_PAGE} per page asked for, before it runs (a refused
- *       grow pays too).
+ *   <li>{@code memory.grow} is charged {@link #PER_PAGE} per page asked for, before it runs (a
+ *       refused grow too).
  * </ul>
- * The check runs at function entry, at every loop iteration and after every per-byte or per-page
- * charge: a runaway computation stops within one loop iteration or call once the counter is
- * below zero. Runs elsewhere only decrement. What a process is charged is thus a function of the
- * module and its inputs alone, the same under any runtime that runs the rewritten module.
+ * A charge adds to a per-function local, the debt; the debt is taken from the counter global,
+ * and the counter checked, at every loop iteration, before every call (tail calls and throws
+ * included) and before a per-byte or per-page charge; leaving the function (its end, a
+ * {@code return}, a branch to its outermost label) takes the debt without a check, which the
+ * caller's next check makes. So a runaway computation stops within one loop iteration or call
+ * once the counter is below zero, and between those points metering costs one local addition
+ * per run. What a process is charged is a function of the module and its inputs alone, the same
+ * under any runtime that runs the rewritten module. A trap ends the process with up to one run
+ * per frame of debt not taken, and a Wasm exception unwinding frames drops their debt likewise:
+ * at most the straight-line code since each frame's last loop iteration or call, never a loop.
  *
  * <p>The counter is exported as {@link #EXPORT} so that the embedder (the host, or another
  * runtime running the rewritten module) can set the budget and read what is left; exports are
@@ -46,7 +52,7 @@ import java.util.List;
 public final class FuelMeter {
 
     /** Names this rewrite and its cost model: part of the code cache's key. Change it whenever the output changes. */
-    public static final String VERSION = "1";
+    public static final String VERSION = "2";
 
     /** The export naming the fuel counter, a mutable i64 global. */
     public static final String EXPORT = "hermetic_fuel";
@@ -61,6 +67,7 @@ public final class FuelMeter {
     private static final long I64 = -2;
     private static final int KIND_GLOBAL = 3;
     private static final Opcode I64_SUB = Opcode.named("i64.sub");
+    private static final Opcode I64_ADD = Opcode.named("i64.add");
     private static final Opcode I64_MUL = Opcode.named("i64.mul");
     private static final Opcode I64_LT_S = Opcode.named("i64.lt_s");
     private static final Opcode I64_EXTEND_I32_U = Opcode.named("i64.extend_i32_u");
@@ -224,51 +231,92 @@ public final class FuelMeter {
         return 0;
     }
 
+    /** Whether {@code op} hands control to another function: the counter must be current before it. */
+    private static boolean calls(Opcode op) {
+        return op == Opcode.CALL || op == Opcode.CALL_INDIRECT || op == Opcode.CALL_REF
+                || op == Opcode.RETURN_CALL || op == Opcode.RETURN_CALL_INDIRECT || op == Opcode.RETURN_CALL_REF
+                || op == Opcode.THROW || op == Opcode.THROW_REF || op == Opcode.RETHROW || op == Opcode.RETURN;
+    }
+
+    /** Whether {@code ins}, at block depth {@code depth}, may branch out of the function (to its outermost label). */
+    private static boolean branchesOut(Instruction ins, int depth) {
+        Opcode op = ins.opcode();
+        if (op == Opcode.BR || op == Opcode.BR_IF || op == Opcode.BR_ON_NULL || op == Opcode.BR_ON_NON_NULL) {
+            return ins.slot(0) == depth;
+        }
+        if (op == Opcode.BR_ON_CAST || op == Opcode.BR_ON_CAST_FAIL) {
+            return ins.slot(1) == depth;
+        }
+        if (op == Opcode.BR_TABLE) {
+            int n = (int) ins.slot(0);
+            for (int k = 0; k <= n; k++) {
+                if (ins.slot(1 + k) == depth) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Meters one body. Each run's cost is added to a local, the debt, when the run is entered;
+     * the debt is taken from the counter global (and the global checked) only at the points
+     * where it must be current: at every loop iteration, before every call, return, throw or
+     * branch out of the function, before a bulk instruction's per-byte charge, and at the
+     * function's end. Between those points metering costs a local addition, which the JIT keeps
+     * in a register; the global is read and written once per loop iteration or call.
+     */
     static FunctionBody meterBody(FunctionBody body, int fuel, int params) {
         List<Instruction> code = body.instructions();
         int n = code.size();
         // cost[i] > 0: a live run starts at instruction i and costs that much.
         long[] cost = new long[n];
-        boolean checked[] = new boolean[n];
+        boolean[] loopHead = new boolean[n];
         int start = 0;
         boolean live = true;
-        boolean check = true;
+        boolean inLoop = false;
         for (int i = 0; i < n; i++) {
             Opcode op = code.get(i).opcode();
             boolean last = i == n - 1;
             if (last || startsRunAfter(op)) {
                 if (live) {
                     cost[start] = i - start + 1;
-                    checked[start] = check;
+                    loopHead[start] = inLoop;
                 }
                 start = i + 1;
                 live = !endsFlow(op);
-                check = op == Opcode.LOOP;
+                inLoop = op == Opcode.LOOP;
             }
         }
-        long t64 = params + body.localCount();
-        long t32 = t64 + 1;
+        long debt = params + body.localCount();
+        long t64 = debt + 1;
+        long t32 = debt + 2;
         boolean dynamic = false;
         List<Instruction> out = new ArrayList<>(n + n / 2 + 16);
+        int depth = 0;
         for (int i = 0; i < n; i++) {
+            Instruction ins = code.get(i);
+            Opcode op = ins.opcode();
             if (cost[i] > 0) {
-                out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
-                out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
-                out.add(Instruction.of(I64_SUB));
-                if (checked[i]) {
-                    out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
-                    out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
-                    check(out, t64);
+                if (loopHead[i]) {
+                    sync(out, fuel, debt, t64, cost[i]);
+                } else if (i == 0) {
+                    out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
+                    out.add(Instruction.of(Opcode.LOCAL_SET, debt));
                 } else {
-                    out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+                    out.add(Instruction.of(Opcode.LOCAL_GET, debt));
+                    out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
+                    out.add(Instruction.of(I64_ADD));
+                    out.add(Instruction.of(Opcode.LOCAL_SET, debt));
                 }
             }
-            Instruction ins = code.get(i);
-            long factor = dynamicFactor(ins.opcode());
+            long factor = dynamicFactor(op);
             if (factor > 0) {
                 dynamic = true;
                 out.add(Instruction.of(Opcode.LOCAL_TEE, t32));
                 out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+                out.add(Instruction.of(Opcode.LOCAL_GET, debt));
+                out.add(Instruction.of(I64_SUB));
                 out.add(Instruction.of(Opcode.LOCAL_GET, t32));
                 out.add(Instruction.of(I64_EXTEND_I32_U));
                 if (factor != 1) {
@@ -276,23 +324,55 @@ public final class FuelMeter {
                     out.add(Instruction.of(I64_MUL));
                 }
                 out.add(Instruction.of(I64_SUB));
-                out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
-                out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
-                check(out, t64);
+                settle(out, fuel, debt, t64);
+            } else if (calls(op) && op != Opcode.RETURN) {
+                sync(out, fuel, debt, t64, 0);
+            } else if (op == Opcode.RETURN || branchesOut(ins, depth) || i == n - 1) {
+                // Leaving the function: pay the debt; the caller's next check sees it.
+                flush(out, fuel, debt);
+            }
+            if (op.opensBlock()) {
+                depth++;
+            } else if ((op == Opcode.END || op == Opcode.DELEGATE) && i < n - 1) {
+                depth--;
             }
             out.add(ins);
         }
         List<Locals> locals = new ArrayList<>(body.locals());
-        locals.add(Locals.of(1, I64));
+        locals.add(Locals.of(2, I64));
         if (dynamic) {
             locals.add(Locals.of(1, I32));
         }
         return new FunctionBody(locals, out, body.localsCountWidth());
     }
 
-    /** {@code if (local < 0) unreachable}. */
-    private static void check(List<Instruction> out, long local) {
-        out.add(Instruction.of(Opcode.LOCAL_GET, local));
+    /** {@code fuel -= debt + extra; debt = 0; if (fuel < 0) unreachable}. */
+    private static void sync(List<Instruction> out, int fuel, long debt, long t64, long extra) {
+        out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+        out.add(Instruction.of(Opcode.LOCAL_GET, debt));
+        out.add(Instruction.of(I64_SUB));
+        if (extra != 0) {
+            out.add(Instruction.of(Opcode.I64_CONST, extra));
+            out.add(Instruction.of(I64_SUB));
+        }
+        settle(out, fuel, debt, t64);
+    }
+
+    /** {@code fuel -= debt}, without a check: where the function ends, its debt cleared with its frame. */
+    private static void flush(List<Instruction> out, int fuel, long debt) {
+        out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+        out.add(Instruction.of(Opcode.LOCAL_GET, debt));
+        out.add(Instruction.of(I64_SUB));
+        out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+    }
+
+    /** With the new counter on the stack: store it, clear the debt, trap if it is below zero. */
+    private static void settle(List<Instruction> out, int fuel, long debt, long t64) {
+        out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
+        out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+        out.add(Instruction.of(Opcode.I64_CONST, 0));
+        out.add(Instruction.of(Opcode.LOCAL_SET, debt));
+        out.add(Instruction.of(Opcode.LOCAL_GET, t64));
         out.add(Instruction.of(Opcode.I64_CONST, 0));
         out.add(Instruction.of(I64_LT_S));
         out.add(Instruction.of(Opcode.IF, -64, 0));
