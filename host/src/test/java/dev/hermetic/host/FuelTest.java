@@ -190,6 +190,82 @@ class FuelTest {
     }
 
     @Test
+    void theCostModelIsExactInBothModes() throws Exception {
+        // fuel-loop.wat: engine_start(n) costs 13 + 10n (its comment counts the runs).
+        for (Host host : List.of(compiled, interpreted)) {
+            Engine loop = host.load("fuel-loop", Fixtures.wasm("fuel-loop"));
+            for (int n : new int[] {0, 1, 7, 1000, 65536}) {
+                try (EngineProcess p = loop.newProcess()) {
+                    assertThat(p.start(Value.i32(n)).await()).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(n))));
+                    assertThat(p.fuelConsumed()).as("n = %d, %s", n, host.mode()).isEqualTo(13 + 10L * n);
+                }
+            }
+            // The budget is exact: what the run needs passes, one unit less does not.
+            try (EngineProcess p = loop.newProcess(Limits.builder().withFuel(13 + 10L * 1000).build())) {
+                assertThat(p.start(Value.i32(1000)).await()).isInstanceOf(ProcessResult.Returned.class);
+            }
+            try (EngineProcess p = loop.newProcess(Limits.builder().withFuel(12 + 10L * 1000).build())) {
+                assertThat(p.start(Value.i32(1000)).await()).isEqualTo(new ProcessResult.Killed(KillReason.FUEL_EXHAUSTED));
+            }
+        }
+    }
+
+    @Test
+    void catchingExceptionsDoesNotEscapeTheBudget() throws Exception {
+        // Each round a callee spins 1000 times and throws; the caller catches and goes again.
+        Limits limits = Limits.builder().withFuel(2_000_000).withDeadline(Duration.ofMinutes(1)).build();
+        for (Host host : List.of(compiled, interpreted)) {
+            Engine catcher = host.load("fuel-catch-loop", Fixtures.wasm("fuel-catch-loop"));
+            Set<Long> counts = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                try (EngineProcess p = catcher.newProcess(limits)) {
+                    assertThat(p.start().await()).isEqualTo(new ProcessResult.Killed(KillReason.FUEL_EXHAUSTED));
+                    counts.add(p.fuelConsumed());
+                }
+            }
+            assertThat(counts).hasSize(1);
+            assertThat(counts.iterator().next()).isGreaterThan(2_000_000L);
+        }
+    }
+
+    @Test
+    void aModuleThatNamesTheCounterIsRefused() {
+        assertThatThrownBy(() -> compiled.load(Fixtures.wasm("fuel-counter-named")))
+                .isInstanceOf(EngineRefusedException.class).hasMessageContaining("hermetic_fuel");
+    }
+
+    @Test
+    void hooksCostAFixedChargePlusTheirBytes() throws Exception {
+        dev.hermetic.hooks.HookTable hooks = dev.hermetic.hooks.HookTable.builder()
+                .withHook("echo", (caller, args) -> args).build();
+        try (Host host = Host.builder().withHooks(hooks).build()) {
+            Engine filter = host.load("hook-filter", Fixtures.wasm("hook-filter"));
+            long small = hookFuel(filter, 10);
+            assertThat(hookFuel(filter, 10)).isEqualTo(small);
+            assertThat(small).isGreaterThan(dev.hermetic.host.internal.VdsoImports.HOOK_CALL_FUEL);
+            // 1000 more bytes each way: the argument and the echoed result.
+            assertThat(hookFuel(filter, 1010) - small).isEqualTo(2000);
+        }
+    }
+
+    /** The fuel of hook-filter calling echo on a string of {@code n} bytes. */
+    private static long hookFuel(Engine filter, int n) throws Exception {
+        byte[] name = "echo".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] args = dev.hermetic.hooks.CapData.of("x".repeat(n)).toJsonBytes();
+        try (EngineProcess p = filter.newProcess("echo");
+                dev.hermetic.vmo.Vmo in = dev.hermetic.vmo.Vmo.create(4096);
+                dev.hermetic.vmo.Vmo capdata = dev.hermetic.vmo.Vmo.create(4096);
+                dev.hermetic.vmo.Vmo out = dev.hermetic.vmo.Vmo.create(8192)) {
+            in.write(name, 0);
+            capdata.write(args, 0);
+            ProcessResult r = p.start(Span.readOnly(in, 0, name.length), Span.readOnly(capdata, 0, args.length),
+                    Span.writable(out, 0, 8192), Value.i32(8192)).await();
+            assertThat(((ProcessResult.Returned) r).value().orElseThrow().bits()).isEqualTo(args.length);
+            return p.fuelConsumed();
+        }
+    }
+
+    @Test
     void aHostWithoutMeteringRefusesABudgetAndReportsNoFuel() throws Exception {
         try (Host plain = Host.builder().withFuelMetering(false).build()) {
             Engine add = plain.load(Fixtures.engine("hc-add"));
