@@ -42,6 +42,44 @@ class FuelOnV8Test {
         host.close();
     }
 
+    /** The filters whose portable snapshot V8 runs: engine_init and _initialize are baked in. */
+    static final List<String> PORTABLE = List.of("json", "regex", "classifier");
+
+    @ParameterizedTest
+    @FieldSource("PORTABLE")
+    void aMeteredPortableSnapshotCountsOnV8WhatAClonePays(String name, @TempDir Path dir) throws Exception {
+        assumeTrue(EngineBench.nodeAvailable(), "node is not on PATH: the V8 comparison is skipped");
+        Engine engine = host.load(name, Engines.bytes(name));
+        Limits patient = Limits.builder().withDeadline(Duration.ofMinutes(2)).build();
+        List<byte[]> inputs = FuelTest.inputs(name);
+        List<String> expected = new ArrayList<>();
+        byte[] metered;
+        try (Snapshot zygote = engine.snapshot(patient, Warmup.engineInit())) {
+            for (byte[] input : inputs) {
+                FilterResult r = zygote.filter(FilterRequest.of(input).withOutputCapacity(FunctionSplitEquivalenceTest.OUT_CAP)
+                        .withLimits(patient));
+                expected.add("status " + ((FilterResult.Output) r).bytes().length + " fuel " + r.measurements().fuelConsumed());
+            }
+            metered = zygote.toPortableModule(true);
+            assertThat(new String(zygote.toPortableModule(), StandardCharsets.ISO_8859_1)).doesNotContain(FuelMeter.EXPORT);
+        }
+        assertThat(v8(dir, metered, inputs)).isEqualTo(expected);
+    }
+
+    /** V8's status lines for {@code wasm} on each input. */
+    private static List<String> v8(Path dir, byte[] wasm, List<byte[]> inputs) throws Exception {
+        Path module = Files.write(dir.resolve("module.wasm"), wasm);
+        List<String> command = new ArrayList<>(List.of("node", SplitOnV8Test.RUNNER.toString(), "filter", module.toString(),
+                Integer.toString(FunctionSplitEquivalenceTest.OUT_CAP)));
+        for (int i = 0; i < inputs.size(); i++) {
+            command.add(Files.write(dir.resolve("in" + i), inputs.get(i)).toString());
+        }
+        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String stdout = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor()).as(stdout).isZero();
+        return stdout.lines().toList();
+    }
+
     @ParameterizedTest
     @FieldSource("ENGINES")
     void v8CountsTheSameFuelAsTheHost(String name, @TempDir Path dir) throws Exception {
@@ -58,15 +96,6 @@ class FuelOnV8Test {
             assertThat(r).isInstanceOf(FilterResult.Output.class);
             expected.add("status " + ((FilterResult.Output) r).bytes().length + " fuel " + r.measurements().fuelConsumed());
         }
-        Path module = Files.write(dir.resolve("metered.wasm"), FuelMeter.meter(wasm).wasm());
-        List<String> command = new ArrayList<>(List.of("node", SplitOnV8Test.RUNNER.toString(), "filter", module.toString(),
-                Integer.toString(FunctionSplitEquivalenceTest.OUT_CAP)));
-        for (int i = 0; i < inputs.size(); i++) {
-            command.add(Files.write(dir.resolve("in" + i), inputs.get(i)).toString());
-        }
-        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String stdout = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor()).as(stdout).isZero();
-        assertThat(stdout.lines().toList()).isEqualTo(expected);
+        assertThat(v8(dir, FuelMeter.meter(wasm).wasm(), inputs)).isEqualTo(expected);
     }
 }
