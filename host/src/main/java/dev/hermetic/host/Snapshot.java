@@ -182,8 +182,8 @@ public final class Snapshot implements AutoCloseable {
         }
         InstanceState written = state;
         if (engine.metered()) {
-            // The counter is the last global; a metered module starts with no budget spent.
-            written = metered ? state.withGlobal(engine.fuelGlobal(), Long.MAX_VALUE) : state.withoutLastGlobal();
+            // The counter (and, with tail calls, a scratch global) come after the module's own globals.
+            written = metered ? state.withGlobal(engine.fuelGlobal(), Long.MAX_VALUE) : state.withGlobals(engine.fuelGlobal());
         }
         try {
             return PortableModule.write(metered ? engine.meteredBytes() : engine.bytes(), written, memory.pages(),

@@ -229,6 +229,24 @@ class FuelTest {
     }
 
     @Test
+    void tailCallsAreMeteredInTheInterpreter() throws Exception {
+        // Metered without added locals (Chicory's interpreter gives a tail-called frame none); the same model.
+        Engine tail = interpreted.load("feature-tail-call", Fixtures.wasm("feature-tail-call"));
+        Set<Long> counts = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            try (EngineProcess p = tail.newProcess()) {
+                assertThat(p.start().await()).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i64(100_000))));
+                counts.add(p.fuelConsumed());
+            }
+        }
+        assertThat(counts).hasSize(1);
+        assertThat(counts.iterator().next()).isGreaterThan(100_000L * 10);
+        try (EngineProcess p = tail.newProcess(Limits.builder().withFuel(50_000).build())) {
+            assertThat(p.start().await()).isEqualTo(new ProcessResult.Killed(KillReason.FUEL_EXHAUSTED));
+        }
+    }
+
+    @Test
     void aModuleThatNamesTheCounterIsRefused() {
         assertThatThrownBy(() -> compiled.load(Fixtures.wasm("fuel-counter-named")))
                 .isInstanceOf(EngineRefusedException.class).hasMessageContaining("hermetic_fuel");

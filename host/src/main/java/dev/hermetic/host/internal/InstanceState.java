@@ -63,9 +63,8 @@ public record InstanceState(long[] globalLow, long[] globalHigh, int[][] tables,
         return new InstanceState(low, high, tables, droppedData, droppedElements);
     }
 
-    /** This state without its last global: the module's own globals, without the host's fuel counter. */
-    public InstanceState withoutLastGlobal() {
-        int n = globalLow.length - 1;
+    /** This state with only its first {@code n} globals: the module's own, without the host's fuel counter. */
+    public InstanceState withGlobals(int n) {
         return new InstanceState(java.util.Arrays.copyOf(globalLow, n), java.util.Arrays.copyOf(globalHigh, n), tables,
                 droppedData, droppedElements);
     }

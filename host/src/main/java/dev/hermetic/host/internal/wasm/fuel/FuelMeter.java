@@ -52,7 +52,7 @@ import java.util.List;
 public final class FuelMeter {
 
     /** Names this rewrite and its cost model: part of the code cache's key. Change it whenever the output changes. */
-    public static final String VERSION = "2";
+    public static final String VERSION = "3";
 
     /** The export naming the fuel counter, a mutable i64 global. */
     public static final String EXPORT = "hermetic_fuel";
@@ -155,18 +155,19 @@ public final class FuelMeter {
             }
         }
         int fuel = importedGlobals + definedGlobals;
+        boolean direct = usesTailCalls(sections);
         int code = -1;
         for (int i = 0; i < sections.size(); i++) {
             Section s = sections.get(i);
             switch (s.id()) {
-                case Sections.GLOBAL -> sections.set(i, new Section(s.id(), appendGlobal(s.payload())));
+                case Sections.GLOBAL -> sections.set(i, new Section(s.id(), appendGlobal(s.payload(), direct)));
                 case Sections.EXPORT -> sections.set(i, new Section(s.id(), appendExport(s.payload(), fuel)));
                 case Sections.CODE -> code = i;
                 default -> { }
             }
         }
         if (definedGlobals == 0 && sections.stream().noneMatch(s -> s.id() == Sections.GLOBAL)) {
-            Sections.put(sections, new Section(Sections.GLOBAL, appendGlobal(new WasmWriter().u32(0).toByteArray())));
+            Sections.put(sections, new Section(Sections.GLOBAL, appendGlobal(new WasmWriter().u32(0).toByteArray(), direct)));
         }
         if (sections.stream().noneMatch(s -> s.id() == Sections.EXPORT)) {
             Sections.put(sections, new Section(Sections.EXPORT, appendExport(new WasmWriter().u32(0).toByteArray(), fuel)));
@@ -177,15 +178,47 @@ public final class FuelMeter {
                 if (sections.get(i).id() == Sections.CODE) {
                     byte[] payload = sections.get(i).payload();
                     sections.set(i, new Section(Sections.CODE,
-                            meterCode(payload, fuel, importedFunctions, functionTypes, typeParams)));
+                            meterCode(payload, fuel, importedFunctions, functionTypes, typeParams, direct)));
                 }
             }
         }
         return new Result(Sections.encode(sections), fuel);
     }
 
+    /**
+     * Whether any body has a tail call. Chicory's interpreter builds a tail-called function's
+     * frame without room for its declared locals, so such a module is metered without adding
+     * any ({@link #meterDirect}).
+     */
+    private static boolean usesTailCalls(List<Section> sections) {
+        for (Section s : sections) {
+            if (s.id() != Sections.CODE) {
+                continue;
+            }
+            boolean[] found = {false};
+            CodeDecoder decoder = new CodeDecoder();
+            for (CodeSection.Body b : CodeSection.bodies(s.payload(), 0, s.payload().length)) {
+                decoder.walk(s.payload(), b.start(), b.end(), new CodeDecoder.Visitor() {
+                    @Override
+                    public void locals(Locals l) {}
+
+                    @Override
+                    public void instruction(int offset, Opcode op, long[] slots, int count) {
+                        if (op == Opcode.RETURN_CALL || op == Opcode.RETURN_CALL_INDIRECT || op == Opcode.RETURN_CALL_REF) {
+                            found[0] = true;
+                        }
+                    }
+                });
+                if (found[0]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static byte[] meterCode(byte[] payload, int fuel, int importedFunctions, List<Integer> functionTypes,
-            List<Integer> typeParams) {
+            List<Integer> typeParams, boolean direct) {
         List<CodeSection.Body> bodies = CodeSection.bodies(payload, 0, payload.length);
         CodeDecoder decoder = new CodeDecoder();
         WasmWriter out = new WasmWriter(payload.length + payload.length / 2);
@@ -193,7 +226,7 @@ public final class FuelMeter {
         for (CodeSection.Body b : bodies) {
             FunctionBody body = decoder.decode(payload, b.start(), b.end());
             int params = typeParams.get(functionTypes.get(importedFunctions + b.index()));
-            FunctionBody metered = meterBody(body, fuel, params);
+            FunctionBody metered = direct ? meterDirect(body, fuel) : meterBody(body, fuel, params);
             WasmWriter w = new WasmWriter(b.end() - b.start() + 64);
             CodeEncoder.encode(metered, w);
             byte[] bytes = w.toByteArray();
@@ -346,6 +379,78 @@ public final class FuelMeter {
         return new FunctionBody(locals, out, body.localsCountWidth());
     }
 
+    /**
+     * Meters one body without locals, for modules with tail calls: each run's cost is taken from
+     * the counter global at once, and the counter is checked at the same points as
+     * {@link #meterBody} checks it; a per-byte charge keeps its count in a scratch global, the
+     * one after the counter. The same cost model, the same counts; slower.
+     */
+    static FunctionBody meterDirect(FunctionBody body, int fuel) {
+        List<Instruction> code = body.instructions();
+        int n = code.size();
+        long[] cost = new long[n];
+        boolean[] loopHead = new boolean[n];
+        int start = 0;
+        boolean live = true;
+        boolean inLoop = false;
+        for (int i = 0; i < n; i++) {
+            Opcode op = code.get(i).opcode();
+            if (i == n - 1 || startsRunAfter(op)) {
+                if (live) {
+                    cost[start] = i - start + 1;
+                    loopHead[start] = inLoop;
+                }
+                start = i + 1;
+                live = !endsFlow(op);
+                inLoop = op == Opcode.LOOP;
+            }
+        }
+        int scratch = fuel + 1;
+        List<Instruction> out = new ArrayList<>(n * 2 + 16);
+        for (int i = 0; i < n; i++) {
+            Instruction ins = code.get(i);
+            Opcode op = ins.opcode();
+            if (cost[i] > 0) {
+                out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+                out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
+                out.add(Instruction.of(I64_SUB));
+                out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+                if (loopHead[i]) {
+                    checkGlobal(out, fuel);
+                }
+            }
+            long factor = dynamicFactor(op);
+            if (factor > 0) {
+                out.add(Instruction.of(Opcode.GLOBAL_SET, scratch));
+                out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+                out.add(Instruction.of(Opcode.GLOBAL_GET, scratch));
+                out.add(Instruction.of(I64_EXTEND_I32_U));
+                if (factor != 1) {
+                    out.add(Instruction.of(Opcode.I64_CONST, factor));
+                    out.add(Instruction.of(I64_MUL));
+                }
+                out.add(Instruction.of(I64_SUB));
+                out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
+                checkGlobal(out, fuel);
+                out.add(Instruction.of(Opcode.GLOBAL_GET, scratch));
+            } else if (calls(op) && op != Opcode.RETURN) {
+                checkGlobal(out, fuel);
+            }
+            out.add(ins);
+        }
+        return new FunctionBody(body.locals(), out, body.localsCountWidth());
+    }
+
+    /** {@code if (fuel < 0) unreachable}. */
+    private static void checkGlobal(List<Instruction> out, int fuel) {
+        out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+        out.add(Instruction.of(Opcode.I64_CONST, 0));
+        out.add(Instruction.of(I64_LT_S));
+        out.add(Instruction.of(Opcode.IF, -64, 0));
+        out.add(Instruction.of(Opcode.UNREACHABLE));
+        out.add(Instruction.of(Opcode.END));
+    }
+
     /** {@code fuel -= debt + extra; debt = 0; if (fuel < 0) unreachable}. */
     private static void sync(List<Instruction> out, int fuel, long debt, long t64, long extra) {
         out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
@@ -380,14 +485,20 @@ public final class FuelMeter {
         out.add(Instruction.of(Opcode.END));
     }
 
-    /** The global section with the counter appended: {@code (global (mut i64) (i64.const MAX))}. */
-    private static byte[] appendGlobal(byte[] payload) {
+    /**
+     * The global section with the counter appended, {@code (global (mut i64) (i64.const MAX))},
+     * and for {@code direct} metering a scratch {@code (global (mut i32) (i32.const 0))} after it.
+     */
+    private static byte[] appendGlobal(byte[] payload, boolean direct) {
         WasmReader in = new WasmReader(payload);
         long n = in.u32();
         WasmWriter out = new WasmWriter(payload.length + 16);
-        out.u32(n + 1);
+        out.u32(n + (direct ? 2 : 1));
         out.bytes(payload, in.position(), payload.length - in.position());
         out.u8(0x7e).u8(1).u8(0x42).s64(Long.MAX_VALUE).u8(0x0b);
+        if (direct) {
+            out.u8(0x7f).u8(1).u8(0x41).u8(0).u8(0x0b);
+        }
         return out.toByteArray();
     }
 
