@@ -247,6 +247,22 @@ class FuelTest {
     }
 
     @Test
+    void theFuelMetricSumsWhatEachProcessOfAnEngineConsumed() throws Exception {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (Host host = Host.builder().withMeterRegistry(registry).build()) {
+            Engine loop = host.load("fuel-loop", Fixtures.wasm("fuel-loop"));
+            for (int n : new int[] {3, 40}) {
+                try (EngineProcess p = loop.newProcess()) {
+                    p.start(Value.i32(n)).await();
+                }
+            }
+            var summary = registry.get("hermetic.process.fuel").tag("engine", "fuel-loop").summary();
+            assertThat(summary.count()).isEqualTo(2);
+            assertThat(summary.totalAmount()).isEqualTo((13 + 30) + (13 + 400));
+        }
+    }
+
+    @Test
     void aModuleThatNamesTheCounterIsRefused() {
         assertThatThrownBy(() -> compiled.load(Fixtures.wasm("fuel-counter-named")))
                 .isInstanceOf(EngineRefusedException.class).hasMessageContaining("hermetic_fuel");
