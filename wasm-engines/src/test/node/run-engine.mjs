@@ -5,7 +5,10 @@
 //   node run-engine.mjs filter ENGINE.wasm OUT_CAP IN...
 //       one fresh instance per input file; writes IN.out and prints one line per input:
 //       "status N" (the engine_start result) or "exit N" (process_exit was called); an engine
-//       with a log (ABI.md, "The log") also gets IN.log, the log's bytes oldest first
+//       with a log (ABI.md, "The log") also gets IN.log, the log's bytes oldest first. A module
+//       metered by the host (it exports the hermetic_fuel global) has " fuel F" appended: the
+//       fuel its instance consumed, start function, _initialize and engine_start, as the host
+//       counts it (the host's own calls to the span window exports are not counted)
 //   node run-engine.mjs bench ENGINE.wasm OUT_CAP IN MIN_MILLIS
 //       one instance, engine_start repeated for at least MIN_MILLIS after a warm-up;
 //       prints "calls N nanos T" and writes the last call's output to IN.out
@@ -17,6 +20,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const PAGE = 4096;
+// What the host's fuel meter starts its counter at: no budget.
+const FULL_TANK = 2n ** 63n - 1n;
 
 class ProcessExit extends Error {
   constructor(code) {
@@ -138,8 +143,11 @@ function readLog(exports) {
 }
 
 function place(exports, input, outCap) {
+  // The host's own calls cost the engine no fuel.
+  const fuelBefore = exports.hermetic_fuel?.value;
   const base = exports.hermetic_span_window();
   const size = exports.hermetic_span_window_size();
+  if (exports.hermetic_fuel) exports.hermetic_fuel.value = fuelBefore;
   const out = base + Math.ceil(input.length / PAGE) * PAGE;
   if (out - base + outCap > size) throw new Error('input and output exceed the span window');
   new Uint8Array(exports.memory.buffer).set(input, base);
@@ -155,15 +163,16 @@ if (mode === 'filter') {
     const exports = await instantiate(module);
     const input = readFileSync(path);
     const { base, out } = place(exports, input, outCap);
+    const fuel = () => (exports.hermetic_fuel ? ` fuel ${FULL_TANK - exports.hermetic_fuel.value}` : '');
     try {
       const status = exports.engine_start(base, input.length, out, outCap);
       if (status >= 0n) {
         writeFileSync(path + '.out', new Uint8Array(exports.memory.buffer, out, Number(status)));
       }
-      console.log(`status ${status}`);
+      console.log(`status ${status}${fuel()}`);
     } catch (e) {
       if (!(e instanceof ProcessExit)) throw e;
-      console.log(`exit ${e.code}`);
+      console.log(`exit ${e.code}${fuel()}`);
     }
     if (exports.hermetic_log) writeFileSync(path + '.log', readLog(exports));
   }

@@ -2,9 +2,11 @@
 # run-engine.mjs: vdso.process_exit only, the input copied into the engine's span window at its
 # base, the output at the next 4 KiB boundary. Needs the wasmtime package (pip install wasmtime).
 #
-#   python3 run-engine.py bench ENGINE.wasm OUT_CAP IN MIN_MILLIS
+#   python3 run-engine.py bench ENGINE.wasm OUT_CAP IN MIN_MILLIS [fuel]
 #       one instance, engine_start repeated for at least MIN_MILLIS after a warm-up; prints
-#       "calls N nanos T sha256 HEX", HEX the digest of the last call's output. Wasmtime's
+#       "calls N nanos T sha256 HEX", HEX the digest of the last call's output. With "fuel",
+#       Wasmtime meters fuel (Config.consume_fuel, a budget of 2^63-1) and the line ends with
+#       "fuel F", what the last call consumed in Wasmtime's units. Wasmtime's
 #       defaults: Cranelift, copy-on-write memory initialization (the Python package does not
 #       expose the pooling allocator).
 import hashlib
@@ -22,11 +24,16 @@ class ProcessExit(Exception):
 
 def main(argv):
     mode, wasm_path, out_cap_text, in_path, min_millis_text = argv[:5]
+    fuel = argv[5:6] == ["fuel"]
     if mode != "bench":
-        print("usage: run-engine.py bench ENGINE.wasm OUT_CAP IN MIN_MILLIS", file=sys.stderr)
+        print("usage: run-engine.py bench ENGINE.wasm OUT_CAP IN MIN_MILLIS [fuel]", file=sys.stderr)
         return 2
-    engine = wasmtime.Engine(wasmtime.Config())
+    config = wasmtime.Config()
+    config.consume_fuel = fuel
+    engine = wasmtime.Engine(config)
     store = wasmtime.Store(engine)
+    if fuel:
+        store.set_fuel(2**63 - 1)
     module = wasmtime.Module.from_file(engine, wasm_path)
     linker = wasmtime.Linker(engine)
 
@@ -67,7 +74,12 @@ def main(argv):
         calls += 1
         elapsed = time.perf_counter_ns() - start
     digest = hashlib.sha256(memory.read(store, out, out + status)).hexdigest()
-    print("calls %d nanos %d sha256 %s" % (calls, elapsed, digest))
+    line = "calls %d nanos %d sha256 %s" % (calls, elapsed, digest)
+    if fuel:
+        before = store.get_fuel()
+        run()
+        line += " fuel %d" % (before - store.get_fuel())
+    print(line)
     return 0
 
 

@@ -41,6 +41,10 @@ public final class Engine implements AutoCloseable {
     private final int startFunction;
     /** The module's bytes, as loaded; never modified. Portable snapshots rewrite them. */
     private final byte[] bytes;
+    /** The bytes rewritten by the fuel meter, before any splitting; null when the host does not meter. */
+    private final java.util.function.Supplier<byte[]> meteredBytes;
+    /** The fuel counter's global index in {@link #module}; -1 when the host does not meter. */
+    private final int fuelGlobal;
     /** Lowercase hex SHA-256 of the module's bytes: the cache key. */
     private final String sha256;
     /** A short bounded name used in metrics and thread names. */
@@ -67,13 +71,19 @@ public final class Engine implements AutoCloseable {
     /** False until {@link #close}; then no process, clone or snapshot starts. Never false again. */
     private volatile boolean closed;
 
-    Engine(Host host, WasmModule module, WasmModule instanceModule, byte[] bytes, String sha256, String name, Function<Instance, Machine> machineFactory,
-            MemoryImage image, EngineInfo info) {
+    Engine(Host host, WasmModule module, WasmModule instanceModule, byte[] bytes, java.util.function.Supplier<byte[]> meteredBytes,
+            String sha256, String name,
+            Function<Instance, Machine> machineFactory, MemoryImage image, EngineInfo info) {
         this.host = host;
         this.module = module;
         this.instanceModule = instanceModule;
         this.startFunction = module.startSection().map(st -> (int) st.startIndex()).orElse(-1);
         this.bytes = bytes;
+        this.meteredBytes = meteredBytes;
+        this.fuelGlobal = meteredBytes == null ? -1 : VdsoImports.fuelGlobal(module);
+        if (meteredBytes != null && fuelGlobal < 0) {
+            throw new IllegalStateException("a metered module without its fuel counter");
+        }
         this.sha256 = sha256;
         this.name = name;
         this.machineFactory = machineFactory;
@@ -250,7 +260,7 @@ public final class Engine implements AutoCloseable {
         Snapshot[] taken = new Snapshot[1];
         warm.launch((instance, memory) -> {
             warmup.run(warm.warmInstance(instance, memory));
-            taken[0] = Snapshot.take(this, instance, memory, warm.hookGate());
+            taken[0] = Snapshot.take(this, instance, memory, warm.hookGate(), limits.fuel());
             return new ProcessResult.Returned(Optional.empty());
         });
         // await() orders the engine thread's write of taken[0] before this read.
@@ -298,6 +308,33 @@ public final class Engine implements AutoCloseable {
         return bytes;
     }
 
+    /** The fuel-metered module bytes (unsplit), or null when the host does not meter. */
+    byte[] meteredBytes() {
+        return meteredBytes == null ? null : meteredBytes.get();
+    }
+
+    /** Whether this engine counts its fuel. */
+    public boolean metered() {
+        return fuelGlobal >= 0;
+    }
+
+    /** The fuel counter's global index, or -1. */
+    int fuelGlobal() {
+        return fuelGlobal;
+    }
+
+    /** What is left of {@code instance}'s fuel; {@link Long#MAX_VALUE} when not metered. */
+    long fuelLeft(Instance instance) {
+        return fuelGlobal < 0 ? Long.MAX_VALUE : instance.global(fuelGlobal).getValue();
+    }
+
+    /** Sets what is left of {@code instance}'s fuel; nothing when not metered. */
+    void setFuel(Instance instance, long fuel) {
+        if (fuelGlobal >= 0) {
+            instance.global(fuelGlobal).setValue(fuel);
+        }
+    }
+
     Function<Instance, Machine> machineFactory() {
         return machineFactory;
     }
@@ -316,13 +353,16 @@ public final class Engine implements AutoCloseable {
         return instanceModule;
     }
 
-    /** Instantiates the module over {@code memory}: data segments applied, start function run. */
+    /** Instantiates the module over {@code memory} with no fuel budget. */
     Instance instantiate(ProcessMemory memory, HookGate gate, KillSwitch kill) {
-        return instantiate(memory, new VdsoImports.Binding(gate, kill));
+        return instantiate(memory, new VdsoImports.Binding(gate, kill), Limits.UNLIMITED_FUEL);
     }
 
-    /** As {@link #instantiate(ProcessMemory, HookGate, KillSwitch)}, the hook imports bound through {@code binding}. */
-    Instance instantiate(ProcessMemory memory, VdsoImports.Binding binding) {
+    /**
+     * Instantiates the module over {@code memory}, the hook imports bound through {@code binding},
+     * with {@code fuel} to spend: data segments applied, start function run.
+     */
+    Instance instantiate(ProcessMemory memory, VdsoImports.Binding binding, long fuel) {
         Instance instance = Instance.builder(instanceModule)
                 .withImportValues(imports(binding))
                 .withMachineFactory(machineFactory)
@@ -331,6 +371,7 @@ public final class Engine implements AutoCloseable {
                 // Chicory would call an exported _start (a WASI command's entry); the ABI never does.
                 .withStart(false)
                 .build();
+        setFuel(instance, fuel);
         if (startFunction >= 0) {
             instance.getMachine().call(startFunction, new long[0]);
         }

@@ -105,6 +105,12 @@ public final class EngineProcess implements AutoCloseable {
     private volatile long committedBytes;
     /** The engine's log as it was when the process ended; null until then. */
     private volatile ProcessLog log;
+    /** The running instance, once built; read for its fuel counter. Null before. */
+    private volatile Instance instance;
+    /** The fuel left when the process ended, or when it was first killed; meaningful once {@link #fuelFinal} is set. */
+    private volatile long fuelLeftAtEnd;
+    /** Whether {@link #fuelLeftAtEnd} is final: set at the first kill request or the end. */
+    private volatile boolean fuelFinal;
 
     EngineProcess(Engine engine, Limits limits, Set<String> grantedHooks, Snapshot origin) {
         this.engine = engine;
@@ -116,6 +122,10 @@ public final class EngineProcess implements AutoCloseable {
             origin.restoreReferences(hookGate.clist());
         }
         this.holdsSnapshot = new AtomicBoolean(origin != null);
+        if (limits.hasFuelBudget() && !engine.metered()) {
+            hookGate.close();
+            throw new IllegalArgumentException("a fuel budget needs a host that meters fuel (Host.Builder.withFuelMetering)");
+        }
         this.unstartedRelease = CLEANER.register(this, new UnstartedRelease(hookGate, origin, holdsSnapshot));
     }
 
@@ -487,9 +497,17 @@ public final class EngineProcess implements AutoCloseable {
                 finish(new ProcessResult.Killed(reason));
                 return;
             }
+            Instance running = instance;
+            if (running != null) {
+                // What it had consumed when asked to stop (the counter only goes down while it runs).
+                fuelLeftAtEnd = engine.fuelLeft(running);
+                fuelFinal = true;
+            }
+            stopAtNextCheck();
             interruptEngine();
             reinterruptLater();
         } else {
+            stopAtNextCheck();
             interruptEngine();
         }
     }
@@ -504,6 +522,23 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The cooperative stop: the fuel counter set below zero fails the next check the meter put in
+     * the engine's code (every loop iteration and function entry), as Wasmtime's epoch
+     * interruption does. The engine thread may overwrite it with a decrement it was just doing,
+     * so every re-interrupt sets it again; the interrupt stays as the backup for code the check
+     * does not reach (a hook blocked in the host, an unmetered host).
+     */
+    void stopAtNextCheck() {
+        Instance running = instance;
+        if (running != null && engine.metered()) {
+            engine.setFuel(running, KILLED_FUEL);
+        }
+    }
+
+    /** What a kill sets the fuel counter to: far below zero, and far above Long.MIN_VALUE, so decrements cannot wrap it. */
+    static final long KILLED_FUEL = Long.MIN_VALUE / 2;
+
     /** How often a killed process's thread is interrupted again while it has not ended. */
     static final long REINTERRUPT_MILLIS = 10;
 
@@ -511,6 +546,7 @@ public final class EngineProcess implements AutoCloseable {
         try {
             engine.host().scheduler().schedule(() -> {
                 if (!result.isDone()) {
+                    stopAtNextCheck();
                     interruptEngine();
                     reinterruptLater();
                 }
@@ -610,9 +646,25 @@ public final class EngineProcess implements AutoCloseable {
         return hookGate.calls();
     }
 
-    /** What the run cost: its duration, the bytes committed at its end, its hook calls. */
+    /** What the run cost: its duration, the bytes committed at its end, its hook calls, its fuel. */
     public Measurements measurements() {
-        return new Measurements(duration(), committedBytes, hookGate.calls());
+        return new Measurements(duration(), committedBytes, hookGate.calls(), fuelConsumed());
+    }
+
+    /**
+     * The fuel consumed so far (host/README.md "Fuel"), -1 when the host does not meter. A
+     * process killed by the host or its deadline reports what it had consumed at the first kill
+     * request; one out of fuel, its budget and the run of code that went over.
+     */
+    public long fuelConsumed() {
+        if (!engine.metered()) {
+            return -1;
+        }
+        if (fuelFinal) {
+            return limits.fuel() - fuelLeftAtEnd;
+        }
+        Instance running = instance;
+        return running == null ? 0 : limits.fuel() - engine.fuelLeft(running);
     }
 
     /**
@@ -656,7 +708,7 @@ public final class EngineProcess implements AutoCloseable {
             killSwitch.check();
             if (origin == null) {
                 memory = engine.host().newMemory(engine, limits);
-                instance = engine.instantiate(memory, hookGate, killSwitch);
+                instance = engine.instantiate(memory, new dev.hermetic.host.internal.VdsoImports.Binding(hookGate, killSwitch), limits.fuel());
             } else {
                 try {
                     ready = origin.takeReady(limits);
@@ -665,31 +717,56 @@ public final class EngineProcess implements AutoCloseable {
                         memory = ready.memory();
                         engine.host().adopt(memory);
                         instance = ready.instance();
+                        // The reset restored the warm counter with the globals; a clone spends its own budget.
+                        engine.setFuel(instance, limits.fuel());
                     } else {
                         var binding = new dev.hermetic.host.internal.VdsoImports.Binding(hookGate, killSwitch);
                         memory = engine.host().newCloneMemory(origin, limits);
-                        instance = origin.instantiate(memory, binding);
+                        instance = origin.instantiate(memory, binding, limits.fuel());
                         ready = origin.newReady(instance, memory, binding, limits);
                     }
                 } finally {
                     releaseSnapshot(origin, holdsSnapshot);
                 }
             }
+            this.instance = instance;
+            if (killReason.get() != null) {
+                // Killed while the instance was being built: the stop must still reach its checks.
+                stopAtNextCheck();
+            }
             // Before any other engine code: the log is then readable however the process ends.
+            // The host's own calls into the engine cost it no fuel: the count is the engine's work alone.
+            long fuelBefore = engine.fuelLeft(instance);
             logReader = LogReader.locate(engine.module(), instance);
+            engine.setFuel(instance, fuelBefore);
             if (origin == null && engine.hasInitialize()) {
                 instance.export(EngineChecker.INITIALIZE).apply();
             }
             outcome = body.run(instance, memory);
+            if (engine.fuelLeft(instance) < 0) {
+                // The last runs of code only decrement: a body that returned over its budget ends out of fuel too.
+                outcome = null;
+                failure = new dev.hermetic.host.internal.VdsoImports.FuelExhausted();
+            }
         } catch (Throwable t) {
             // Everything the engine can cause ends here, OutOfMemoryError and StackOverflowError included.
             failure = t;
         }
         // Read before the memory is released; readLog never throws, so log is set from here on.
         log = readLog(logReader, memory);
+        KillReason reason = killReason.get();
+        Instance ran = instance;
+        if (ran != null && !fuelFinal) {
+            fuelLeftAtEnd = engine.fuelLeft(ran);
+            fuelFinal = true;
+        }
+        if (reason == null && failure != null && ran != null && engine.fuelLeft(ran) < 0) {
+            // Only the meter's checks and the vDSO's charges stop an engine with the counter below zero.
+            reason = KillReason.FUEL_EXHAUSTED;
+        }
         ProcessResult end;
         try {
-            end = failure == null ? outcome : Outcomes.classify(failure, killReason.get());
+            end = failure == null ? outcome : Outcomes.classify(failure, reason);
         } catch (RuntimeException e) {
             end = new ProcessResult.Failed(new HostError("cannot classify " + failure, e));
         }
@@ -772,8 +849,10 @@ public final class EngineProcess implements AutoCloseable {
         long base = 0;
         long windowEnd = 0;
         if (spanBytes > 0 && engine.hasSpanWindow()) {
+            long fuelBefore = engine.fuelLeft(instance);
             base = Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW).apply()[0]);
             windowEnd = base + Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW_SIZE).apply()[0]);
+            engine.setFuel(instance, fuelBefore);
             long memoryEnd = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
             if (base % Span.PAGE_SIZE != 0 || windowEnd > memoryEnd) {
                 throw new SpansDoNotFit("span window [" + base + ", " + windowEnd + ") is unaligned or outside memory");
@@ -822,6 +901,9 @@ public final class EngineProcess implements AutoCloseable {
             }
             var metrics = engine.host().metrics();
             metrics.processEnded(engine.name(), outcome, Duration.ofNanos(endNanos - startNanos));
+            if (engine.metered()) {
+                metrics.fuelConsumed(engine.name(), fuelConsumed());
+            }
             stopLatency().ifPresent(latency -> metrics.killLatency(engine.name(), latency));
         } finally {
             // The slot is given up before the result, so whoever awaited this process sees it

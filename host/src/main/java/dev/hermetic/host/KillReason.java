@@ -7,5 +7,7 @@ public enum KillReason {
     /** The process needed more memory than its limits allow (or the JVM had none left for it). */
     MEMORY_LIMIT,
     /** The controlling side called {@link EngineProcess#kill()}. */
-    BY_HOST
+    BY_HOST,
+    /** The process consumed its fuel budget ({@link Limits#fuel()}): the same count in every run of the same input. */
+    FUEL_EXHAUSTED
 }

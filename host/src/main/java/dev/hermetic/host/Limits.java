@@ -24,9 +24,14 @@ import java.util.Objects;
  * @param maxTableElements the most elements all the process's tables may hold together, the
  *     module's initial sizes included: {@code table.grow} past it returns -1, and a module
  *     whose tables start bigger ends as {@link KillReason#MEMORY_LIMIT}; positive
+ * @param fuel the most fuel the process may consume (the host's deterministic instruction
+ *     count, host/README.md "Fuel"), {@code _initialize} and hook calls included: one more unit
+ *     ends it as {@link KillReason#FUEL_EXHAUSTED}. Off by default ({@link #UNLIMITED_FUEL}); the
+ *     fuel consumed is reported either way. Positive; a host built without fuel metering
+ *     refuses a process with a budget
  */
 public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedBytes, long stackBytes,
-        long maxHookCalls, int maxHookArgumentBytes, int maxHookResultBytes, long maxTableElements) {
+        long maxHookCalls, int maxHookArgumentBytes, int maxHookResultBytes, long maxTableElements, long fuel) {
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_MEMORY_PAGES = 1024;
@@ -37,6 +42,8 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
     public static final int DEFAULT_MAX_HOOK_RESULT_BYTES = HookGate.DEFAULT_MAX_RESULT_BYTES;
     /** Far above what compilers emit (a C or Rust engine's function table has hundreds), 1 MiB of heap. */
     public static final long DEFAULT_MAX_TABLE_ELEMENTS = 1 << 16;
+    /** No fuel budget: the default. 2^63-1 units are centuries of computation. */
+    public static final long UNLIMITED_FUEL = Long.MAX_VALUE;
 
     public Limits {
         Objects.requireNonNull(deadline, "deadline");
@@ -59,6 +66,21 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
         if (maxTableElements <= 0) {
             throw new IllegalArgumentException("maxTableElements must be positive: " + maxTableElements);
         }
+        if (fuel <= 0) {
+            throw new IllegalArgumentException("fuel must be positive: " + fuel);
+        }
+    }
+
+    /** The limits without {@code fuel}: no fuel budget. */
+    public Limits(Duration deadline, int maxMemoryPages, long maxCommittedBytes, long stackBytes,
+            long maxHookCalls, int maxHookArgumentBytes, int maxHookResultBytes, long maxTableElements) {
+        this(deadline, maxMemoryPages, maxCommittedBytes, stackBytes, maxHookCalls, maxHookArgumentBytes,
+                maxHookResultBytes, maxTableElements, UNLIMITED_FUEL);
+    }
+
+    /** Whether a fuel budget is set. */
+    public boolean hasFuelBudget() {
+        return fuel != UNLIMITED_FUEL;
     }
 
     public static Limits defaults() {
@@ -78,7 +100,8 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
                 .withMaxHookCalls(maxHookCalls)
                 .withMaxHookArgumentBytes(maxHookArgumentBytes)
                 .withMaxHookResultBytes(maxHookResultBytes)
-                .withMaxTableElements(maxTableElements);
+                .withMaxTableElements(maxTableElements)
+                .withFuel(fuel);
     }
 
     /** Builds {@link Limits}, starting from the defaults. */
@@ -91,6 +114,7 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
         private int maxHookArgumentBytes = DEFAULT_MAX_HOOK_ARGUMENT_BYTES;
         private int maxHookResultBytes = DEFAULT_MAX_HOOK_RESULT_BYTES;
         private long maxTableElements = DEFAULT_MAX_TABLE_ELEMENTS;
+        private long fuel = UNLIMITED_FUEL;
 
         private Builder() {}
 
@@ -141,9 +165,15 @@ public record Limits(Duration deadline, int maxMemoryPages, long maxCommittedByt
             return this;
         }
 
+        /** The process's fuel budget; {@link #UNLIMITED_FUEL} (the default) for none. */
+        public Builder withFuel(long fuel) {
+            this.fuel = fuel;
+            return this;
+        }
+
         public Limits build() {
             return new Limits(deadline, maxMemoryPages, maxCommittedBytes, stackBytes,
-                    maxHookCalls, maxHookArgumentBytes, maxHookResultBytes, maxTableElements);
+                    maxHookCalls, maxHookArgumentBytes, maxHookResultBytes, maxTableElements, fuel);
         }
     }
 }

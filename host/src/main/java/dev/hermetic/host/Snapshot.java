@@ -66,10 +66,13 @@ public final class Snapshot implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger pooled = new java.util.concurrent.atomic.AtomicInteger();
     /** Whether instances may be reused at all: not when the module has exception tags (see {@link #recycle}). */
     private final boolean poolable;
+    /** Fuel the warm process consumed, {@code _initialize} and the warm-up; -1 when not metered. */
+    private final long warmupFuel;
 
     private Snapshot(Engine engine, InstanceState state, MemorySnapshot memory,
-            List<String> krefs, Map<Vmo, Vmo> clonedVmos) {
+            List<String> krefs, Map<Vmo, Vmo> clonedVmos, long warmupFuel) {
         this.engine = engine;
+        this.warmupFuel = warmupFuel;
         this.state = state;
         this.memory = memory;
         this.krefs = krefs;
@@ -208,8 +211,9 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** Takes the snapshot on the warm process's thread, between the warm-up and the process's end. */
-    static Snapshot take(Engine engine, Instance instance, ProcessMemory processMemory, HookGate gate) {
+    static Snapshot take(Engine engine, Instance instance, ProcessMemory processMemory, HookGate gate, long fuelBudget) {
         InstanceState state = InstanceState.capture(instance);
+        long warmupFuel = engine.metered() ? fuelBudget - engine.fuelLeft(instance) : -1;
         // Frozen pages live on the heap as long as the snapshot or a clone holds them: the host's budget counts them.
         MemorySnapshot frozen = processMemory.snapshot(engine.host().memoryBudget().child(Long.MAX_VALUE));
         Map<Vmo, Vmo> cloned = new IdentityHashMap<>();
@@ -219,7 +223,16 @@ public final class Snapshot implements AutoCloseable {
                 .filter(r -> r.address() == Integer.toUnsignedLong(address))
                 .findFirst()
                 .ifPresent(r -> cloned.put(span.vmo(), r.vmo())));
-        return new Snapshot(engine, state, frozen, gate.clist().krefs(), cloned);
+        return new Snapshot(engine, state, frozen, gate.clist().krefs(), cloned, warmupFuel);
+    }
+
+    /**
+     * The fuel the warm process consumed ({@code _initialize} and the warm-up), -1 when the host
+     * does not meter. Clones do not pay it again: each starts with its own limits' budget, and
+     * its measurements count only what it consumes itself.
+     */
+    public long warmupFuel() {
+        return warmupFuel;
     }
 
     public Engine engine() {
@@ -291,12 +304,34 @@ public final class Snapshot implements AutoCloseable {
      * Any Wasm runtime runs it; nothing needs to run before {@code engine_start}.
      */
     public byte[] toPortableModule() {
+        return toPortableModule(false);
+    }
+
+    /**
+     * As {@link #toPortableModule()}; {@code metered} writes the fuel-metered module instead (the
+     * engine's code as this host runs it, before any splitting), its counter exported as
+     * {@code hermetic_fuel} (a mutable i64) and starting at 2^63-1: a runtime without fuel of
+     * its own sets the budget there before {@code engine_start} and reads what is left after,
+     * counting exactly what Hermetic counts. Unmetered (the default) is the engine as loaded,
+     * for runtimes with their own metering and for loading into a host again (which meters it).
+     *
+     * @throws IllegalStateException if {@code metered} and the host does not meter fuel
+     */
+    public byte[] toPortableModule(boolean metered) {
+        if (metered && !engine.metered()) {
+            throw new IllegalStateException("the host does not meter fuel: no metered module to write");
+        }
         if (!hold()) {
             throw new ProcessStateException("the snapshot is closed");
         }
+        InstanceState written = state;
+        if (engine.metered()) {
+            // The counter (and, with tail calls, a scratch global) come after the module's own globals.
+            written = metered ? state.withGlobal(engine.fuelGlobal(), Long.MAX_VALUE) : state.withGlobals(engine.fuelGlobal());
+        }
         try {
-            return PortableModule.write(engine.bytes(), state, memory.pages(), memory.read(),
-                    Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+            return PortableModule.write(metered ? engine.meteredBytes() : engine.bytes(), written, memory.pages(),
+                    memory.read(), Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
         } catch (IllegalArgumentException e) {
             throw new HermeticException("the warm state does not fit a portable module: " + e.getMessage(), e);
         } finally {
@@ -364,11 +399,14 @@ public final class Snapshot implements AutoCloseable {
 
     /** Builds a clone's instance over {@code processMemory}, already made from {@link #memory}: no engine code runs. */
     Instance instantiate(ProcessMemory processMemory, HookGate gate, KillSwitch kill) {
-        return instantiate(processMemory, new VdsoImports.Binding(gate, kill));
+        return instantiate(processMemory, new VdsoImports.Binding(gate, kill), Limits.UNLIMITED_FUEL);
     }
 
-    /** As {@link #instantiate(ProcessMemory, HookGate, KillSwitch)}, the hook imports bound through {@code binding}. */
-    Instance instantiate(ProcessMemory processMemory, VdsoImports.Binding binding) {
+    /**
+     * As {@link #instantiate(ProcessMemory, HookGate, KillSwitch)}, the hook imports bound through
+     * {@code binding} and the clone given {@code fuel} to spend.
+     */
+    Instance instantiate(ProcessMemory processMemory, VdsoImports.Binding binding, long fuel) {
         // The engine's instance module has no start section: a clone must not run it again.
         Instance instance = Instance.builder(engine.instanceModule())
                 .withImportValues(engine.imports(binding))
@@ -379,6 +417,8 @@ public final class Snapshot implements AutoCloseable {
                 .withStart(false)
                 .build();
         state.restoreInto(instance);
+        // The warm counter came with the globals; a clone spends its own budget.
+        engine.setFuel(instance, fuel);
         return instance;
     }
 

@@ -143,6 +143,7 @@ public final class WarmProcess implements AutoCloseable {
                 throw new ProcessStateException("the warm process has ended");
             }
             long hookCallsBefore = process.hookCalls();
+            long fuelBefore = process.fuelConsumed();
             long start = System.nanoTime();
             Task task = new Task(args.clone(), new CompletableFuture<>());
             ScheduledFuture<?> deadline = process.deadlineIn(process.limits().deadline());
@@ -162,8 +163,9 @@ public final class WarmProcess implements AutoCloseable {
                 ProcessResult end = process.awaitEnd();
                 return new Filters.Ran(end, process.measurements());
             }
+            long fuel = process.fuelConsumed() < 0 ? -1 : process.fuelConsumed() - fuelBefore;
             var m = new Measurements(Duration.ofNanos(System.nanoTime() - start), returned.committedBytes(),
-                    process.hookCalls() - hookCallsBefore);
+                    process.hookCalls() - hookCallsBefore, fuel);
             return new Filters.Ran(new ProcessResult.Returned(returned.value()), m);
         } finally {
             lock.unlock();

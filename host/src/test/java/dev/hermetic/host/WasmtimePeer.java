@@ -32,6 +32,12 @@ final class WasmtimePeer {
      */
     static double megabytesPerSecond(String python, String engine, byte[] input, String expectedDigest, int millis, Path work)
             throws IOException, InterruptedException {
+        return megabytesPerSecond(python, engine, input, expectedDigest, millis, work, false);
+    }
+
+    /** As above; with {@code fuel}, Wasmtime meters fuel ({@code Config.consume_fuel}) as it runs. */
+    static double megabytesPerSecond(String python, String engine, byte[] input, String expectedDigest, int millis, Path work,
+            boolean fuel) throws IOException, InterruptedException {
         Path in = Files.write(work.resolve(engine + ".wt.in"), input);
         Path wasm = Files.write(work.resolve(engine + ".wt.wasm"), Engines.bytes(engine));
         Path root = Path.of(System.getProperty("hermetic.root", "")).toAbsolutePath();
@@ -39,8 +45,12 @@ final class WasmtimePeer {
         if (!Files.exists(script)) {
             script = root.resolveSibling("wasm-engines/src/test/python/run-engine.py");
         }
-        Process p = new ProcessBuilder(List.of(python, script.toString(), "bench", wasm.toString(),
-                Integer.toString(4 << 20), in.toString(), Integer.toString(millis))).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(python, script.toString(), "bench", wasm.toString(),
+                Integer.toString(4 << 20), in.toString(), Integer.toString(millis)));
+        if (fuel) {
+            command.add("fuel");
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("wasmtime on " + engine + " failed:\n" + report);

@@ -27,6 +27,7 @@ final class ModuleOptions {
 
     /** A host builder with the maximum module size applied. */
     Host.Builder host() {
-        return Host.builder().withMaxModuleBytes(maxModuleSize);
+        // The CLI meters: --fuel budgets and the fuel of --json need it.
+        return Host.builder().withMaxModuleBytes(maxModuleSize).withFuelMetering(true);
     }
 }

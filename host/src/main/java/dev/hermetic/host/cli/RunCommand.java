@@ -80,8 +80,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--interpreter", description = "Interpret instead of compiling to JVM bytecode.")
     boolean interpreter;
 
-    @Option(names = "--json", description = "Print the result as one JSON object.")
+    @Option(names = "--json", description = "Print the result as one JSON object (with the fuel consumed).")
     boolean json;
+
+    @Option(names = "--fuel", paramLabel = "N",
+            description = "Fuel budget: the most deterministic instruction units the engine may consume (default: no limit).")
+    Long fuel;
+
+    private Limits limits() {
+        Limits.Builder b = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory);
+        if (fuel != null) {
+            if (fuel <= 0) {
+                throw new ParameterException(spec.commandLine(), "--fuel must be positive: " + fuel);
+            }
+            b.withFuel(fuel);
+        }
+        return b.build();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -98,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
         byte[] in = Files.readAllBytes(input);
         int capacity = outCapacity != null ? (int) Math.min(FilterRequest.MAX_CAPACITY, outCapacity)
                 : FilterRequest.defaultOutputCapacity(in.length);
-        Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
+        Limits limits = limits();
         try (Host host = cache.apply(module.host())
                 .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)
                 .withVdso(Vdso.EXIT_ONLY)
@@ -114,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
                     .start(Span.readOnly(inVmo, 0, in.length), Span.writable(outVmo, 0, capacity));
             ProcessResult result = process.await();
             printLog(process.log());
-            return report(result, outVmo, capacity, loadMillis, process.duration());
+            return report(result, outVmo, capacity, loadMillis, process.duration(), process.fuelConsumed());
         }
     }
 
@@ -135,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
     /** Runs any engine: the arguments are parsed as engine_start's parameter types; its result is the exit code. */
     private int callWithArguments() throws Exception {
         byte[] wasm = module.read(engine);
-        Limits limits = Limits.builder().withDeadline(timeout).withMaxMemoryBytes(maxMemory).build();
+        Limits limits = limits();
         try (Host host = cache.apply(module.host())
                 .withExecutionMode(interpreter ? ExecutionMode.INTERPRETER : ExecutionMode.COMPILED)
                 .withVdso(Vdso.EXIT_ONLY)
@@ -160,13 +175,14 @@ final class RunCommand implements Callable<Integer> {
                 r.value().ifPresent(v -> fields.put("value", v.type() == ValueType.F32 ? (Object) v.asFloat()
                         : v.type() == ValueType.F64 ? (Object) v.asDouble() : (Object) v.asLong()));
                 fields.put("durationMillis", process.duration().toMillis());
+                fields.put("fuel", process.fuelConsumed());
                 out.println(json ? new ObjectMapper().writeValueAsString(fields)
                         : "returned " + fields.getOrDefault("value", "nothing"));
                 // ABI.md: a non-filter engine_start's result is the exit code.
                 long code = r.value().filter(v -> v.type() == ValueType.I32 || v.type() == ValueType.I64).map(Value::asLong).orElse(0L);
                 return code >= 0 && code <= 255 ? (int) code : 1;
             }
-            return report(result, null, 0, 0, process.duration());
+            return report(result, null, 0, 0, process.duration(), process.fuelConsumed());
         }
     }
 
@@ -183,7 +199,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int report(ProcessResult result, Vmo outVmo, int capacity, long loadMillis, Duration duration) throws Exception {
+    private int report(ProcessResult result, Vmo outVmo, int capacity, long loadMillis, Duration duration, long fuelUsed)
+            throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -226,6 +243,7 @@ final class RunCommand implements Callable<Integer> {
         }
         fields.put("loadMillis", loadMillis);
         fields.put("durationMillis", duration.toMillis());
+        fields.put("fuel", fuelUsed);
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(fields));
         } else if (exitCode == 0) {

@@ -61,6 +61,11 @@ final class SnapshotCommand implements Callable<Integer> {
             description = "Most linear memory and committed bytes of the warm-up (default: ${DEFAULT-VALUE}).")
     long maxMemory;
 
+    @Option(names = "--metered",
+            description = "Write the fuel-metered module, its counter exported as hermetic_fuel, for runtimes without "
+                    + "fuel of their own (default: the engine unmetered, for runtimes that meter, and for hermetic itself).")
+    boolean metered;
+
     @Option(names = "--progress-every", paramLabel = "TIME", converter = Sizes.Time.class, defaultValue = "5s",
             description = "How often a long load or warm-up says how far it got, on stderr (default: ${DEFAULT-VALUE}).")
     Duration progressEvery;
@@ -83,15 +88,18 @@ final class SnapshotCommand implements Callable<Integer> {
             progress.phase("warming " + name + " with " + init);
             byte[] portable;
             int pages;
+            long warmupFuel;
             try (Snapshot snapshot = loaded.snapshot(limits, warmup)) {
                 progress.phase("writing " + output);
-                portable = snapshot.toPortableModule();
+                portable = snapshot.toPortableModule(metered);
                 pages = snapshot.memoryPages();
+                warmupFuel = snapshot.warmupFuel();
             }
             progress.phase(null);
             Files.write(output, portable);
-            spec.commandLine().getOut().printf("wrote %s: %d bytes, %d memory pages, loaded in %d ms, warmed with %s in %d ms%n",
-                    output, portable.length, pages, (t1 - t0) / 1_000_000, init, (System.nanoTime() - t1) / 1_000_000);
+            spec.commandLine().getOut().printf("wrote %s: %d bytes, %d memory pages, %s, loaded in %d ms, warmed with %s in %d ms"
+                    + " (%d fuel)%n", output, portable.length, pages, metered ? "metered" : "unmetered", (t1 - t0) / 1_000_000,
+                    init, (System.nanoTime() - t1) / 1_000_000, warmupFuel);
             return 0;
         }
     }

@@ -54,6 +54,21 @@ public record InstanceState(long[] globalLow, long[] globalHigh, int[][] tables,
         return new InstanceState(low, high, tables, droppedData, droppedElements);
     }
 
+    /** This state with global {@code index} holding {@code value} (a scalar: its high bits 0). */
+    public InstanceState withGlobal(int index, long value) {
+        long[] low = globalLow.clone();
+        long[] high = globalHigh.clone();
+        low[index] = value;
+        high[index] = 0;
+        return new InstanceState(low, high, tables, droppedData, droppedElements);
+    }
+
+    /** This state with only its first {@code n} globals: the module's own, without the host's fuel counter. */
+    public InstanceState withGlobals(int n) {
+        return new InstanceState(java.util.Arrays.copyOf(globalLow, n), java.util.Arrays.copyOf(globalHigh, n), tables,
+                droppedData, droppedElements);
+    }
+
     /**
      * A global factory for building a clone: Chicory asks it for each global in index order, and
      * it answers with the warm value instead of the initializer's. Use one per instance built.

@@ -79,6 +79,21 @@ public final class Metrics {
         });
     }
 
+    /** Fuel one process (or warm-process call) consumed; the summary's total is the engine's fuel consumed. */
+    public void fuelConsumed(String engine, long fuel) {
+        if (fuel < 0) {
+            return;
+        }
+        record(() -> {
+            io.micrometer.core.instrument.DistributionSummary.builder("hermetic.process.fuel")
+                    .description("Fuel consumed per process: deterministic instruction units (host/README.md, Fuel)")
+                    .baseUnit("fuel")
+                    .tag("engine", engine)
+                    .register(registry)
+                    .record(fuel);
+        });
+    }
+
     public void killLatency(String engine, Duration latency) {
         record(() -> {
             Timer.builder("hermetic.process.kill.latency")

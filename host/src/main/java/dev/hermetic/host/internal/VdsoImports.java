@@ -57,6 +57,7 @@ public final class VdsoImports {
 
     /** As {@link #forProcess(WasmModule, HookGate, KillSwitch)}, the gate and switch read from {@code binding} at each call. */
     public static ImportValues forProcess(WasmModule module, Binding binding) {
+        int fuel = fuelGlobal(module);
         List<ImportFunction> functions = new ArrayList<>();
         for (FunctionImport imp : functionImports(module)) {
             var type = module.typeSection().getType(imp.typeIndex());
@@ -70,20 +71,70 @@ public final class VdsoImports {
                         (instance, args) -> {
                             KillSwitch kill = binding.kill;
                             kill.check();
+                            charge(instance, fuel, HOOK_CALL_FUEL + Integer.toUnsignedLong((int) args[1])
+                                    + Integer.toUnsignedLong((int) args[3]));
                             long status = binding.gate.call(engineMemory(instance.memory()),
                                     (int) args[0], (int) args[1], (int) args[2], (int) args[3], (int) args[4], (int) args[5]);
                             kill.check();
+                            if (status >= 0 && status <= Integer.toUnsignedLong((int) args[5])) {
+                                charge(instance, fuel, status);
+                            }
                             return new long[] {status};
                         }));
                 case Vdso.HOOK_RESULT -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
                         (instance, args) -> {
                             binding.kill.check();
-                            return new long[] {binding.gate.takeResult(engineMemory(instance.memory()), (int) args[0], (int) args[1])};
+                            charge(instance, fuel, HOOK_CALL_FUEL);
+                            long status = binding.gate.takeResult(engineMemory(instance.memory()), (int) args[0], (int) args[1]);
+                            if (status > 0) {
+                                charge(instance, fuel, status);
+                            }
+                            return new long[] {status};
                         }));
                 default -> throw new IllegalStateException("the checker let through vdso." + imp.name());
             }
         }
         return ImportValues.builder().withFunctions(functions).build();
+    }
+
+    /**
+     * Fuel a hook call ({@code hook_call} or {@code hook_result}) costs before any byte: about
+     * what a hook's dispatch costs the host, in Wasm instructions. Every byte of the hook's name,
+     * its argument capdata and the result delivered costs one unit more.
+     */
+    public static final long HOOK_CALL_FUEL = 1_000;
+
+    /** The index of the fuel counter the host's meter added, or -1 when the module is not metered. */
+    public static int fuelGlobal(WasmModule module) {
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            var e = exports.getExport(i);
+            if (e.exportType() == com.dylibso.chicory.wasm.types.ExternalType.GLOBAL
+                    && e.name().equals(dev.hermetic.host.internal.wasm.fuel.FuelMeter.EXPORT)) {
+                return (int) e.index();
+            }
+        }
+        return -1;
+    }
+
+    /** Takes {@code units} from the counter; out of fuel, the process ends (it reads the counter to say why). */
+    private static void charge(com.dylibso.chicory.runtime.Instance instance, int fuel, long units) {
+        if (fuel < 0) {
+            return;
+        }
+        var global = instance.global(fuel);
+        long left = global.getValue() - units;
+        global.setValue(left);
+        if (left < 0) {
+            throw new FuelExhausted();
+        }
+    }
+
+    /** Thrown by a vDSO call that ran the process out of fuel; the process's end is read from the counter. */
+    public static final class FuelExhausted extends RuntimeException {
+        public FuelExhausted() {
+            super("fuel exhausted", null, false, false);
+        }
     }
 
     private static List<FunctionImport> functionImports(WasmModule module) {

@@ -108,6 +108,46 @@ class HermeticCliTest {
     }
 
     @Test
+    void fuelIsPrintedInJsonAndABudgetKillsAtTheSameCount() throws IOException {
+        Path out = dir.resolve("digest");
+        Path in = file("abc.txt", "abc".repeat(1000));
+        Run r = hermetic("run", bundled("sha256").toString(), "--in", in.toString(), "--out", out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        long fuel = new ObjectMapper().readTree(r.out()).get("fuel").asLong();
+        assertThat(fuel).isPositive();
+        Run again = hermetic("run", bundled("sha256").toString(), "--in", in.toString(), "--out", out.toString(), "--json",
+                "--interpreter");
+        assertThat(new ObjectMapper().readTree(again.out()).get("fuel").asLong()).isEqualTo(fuel);
+        Path x = file("x.txt", "x");
+        Run loop = hermetic("run", fixture("hostile-loop-filter").toString(), "--in", x.toString(), "--out",
+                dir.resolve("o").toString(), "--fuel", "1000000", "--json");
+        assertThat(loop.code()).isEqualTo(1);
+        JsonNode killed = new ObjectMapper().readTree(loop.out());
+        assertThat(killed.get("reason").asText()).isEqualTo("FUEL_EXHAUSTED");
+        Run loopAgain = hermetic("run", fixture("hostile-loop-filter").toString(), "--in", x.toString(), "--out",
+                dir.resolve("o").toString(), "--fuel", "1000000", "--json");
+        assertThat(new ObjectMapper().readTree(loopAgain.out()).get("fuel").asLong()).isEqualTo(killed.get("fuel").asLong())
+                .isGreaterThanOrEqualTo(1_000_000L);
+        Run bad = hermetic("run", fixture("hostile-loop-filter").toString(), "--in", x.toString(), "--out",
+                dir.resolve("o").toString(), "--fuel", "0");
+        assertThat(bad.code()).isEqualTo(2);
+    }
+
+    @Test
+    void snapshotWritesMeteredOnlyWhenAsked() throws IOException {
+        Path plain = dir.resolve("plain.wasm");
+        Path metered = dir.resolve("metered.wasm");
+        Run p = hermetic("snapshot", bundled("json").toString(), "--init", "none", "-o", plain.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).contains("unmetered");
+        Run m = hermetic("snapshot", bundled("json").toString(), "--init", "none", "--metered", "-o", metered.toString());
+        assertThat(m.code()).as(m.err()).isZero();
+        assertThat(m.out()).contains(" metered");
+        assertThat(new String(Files.readAllBytes(plain), StandardCharsets.ISO_8859_1)).doesNotContain("hermetic_fuel");
+        assertThat(new String(Files.readAllBytes(metered), StandardCharsets.ISO_8859_1)).contains("hermetic_fuel");
+    }
+
+    @Test
     void anyEngineRunsOnTypedArguments() throws IOException {
         Run add = hermetic("run", bundled("hc-add").toString(), "--", "17", "23");
         assertThat(add.code()).as(add.err()).isEqualTo(40);
