@@ -33,13 +33,18 @@ import java.util.TreeSet;
  */
 final class Outliner {
 
-    /**
-     * Parameters of a piece, in JVM slots: below Chicory's 253, so arguments stay unboxed. C2
-     * refuses some methods that call pieces with many parameters ("unsupported calling
-     * sequence"; C1 then compiles them), but at 60 classifier's largest function can no longer
-     * be split under 8,000 bytes, which leaves it to the interpreter: the worse of the two.
-     */
+    /** Parameters of a piece, in JVM slots: below Chicory's 253, so arguments stay unboxed. */
     static final int MAX_PARAM_SLOTS = 200;
+
+    /**
+     * Parameters of a piece, counted as arguments whatever their type. Chicory's method for a
+     * function adds the memory and the instance; C2 on x86-64 (JDK 17, measured) refuses a
+     * method of 55 arguments or more ("unsupported incoming calling sequence") and every
+     * method calling one ("unsupported calling sequence"), leaving both to C1. 52 plus those
+     * two is the most it compiles. With only the live locals passed, no bundled engine's
+     * pieces reach it (51 at most, classifier's and regex's).
+     */
+    static final int MAX_PARAMS = 52;
 
     /** Results of a piece; each is unboxed from one {@code long[]}. */
     static final int MAX_RESULTS = 200;
@@ -465,7 +470,7 @@ final class Outliner {
         }
         long[] results = self.results();
         int resultCount = (returns ? results.length : 0) + kept.size() + 1;
-        if (paramSlots > MAX_PARAM_SLOTS || resultCount > MAX_RESULTS) {
+        if (params.size() > MAX_PARAMS || paramSlots > MAX_PARAM_SLOTS || resultCount > MAX_RESULTS) {
             return false;
         }
 
