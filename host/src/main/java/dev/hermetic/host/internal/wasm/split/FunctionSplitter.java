@@ -34,7 +34,7 @@ public final class FunctionSplitter {
      * from another version's pieces is never taken for this one's. Change it whenever the
      * rewrite's output for some module changes.
      */
-    public static final String VERSION = "1";
+    public static final String VERSION = "2";
 
     /**
      * The default estimate above which a function is split, in JVM bytecode bytes. The estimate

@@ -16,8 +16,10 @@ import java.util.TreeSet;
  * with one or in unreachable code. It becomes a new function:
  *
  * <ul>
- *   <li>the locals the run uses are its parameters; the ones it writes are returned
- *       (multi-value) and written back by the caller, so no state is shared but the call;</li>
+ *   <li>the locals live on entry to the run ({@link Liveness}) that it uses are its
+ *       parameters; the ones it writes that are live after it are returned (multi-value) and
+ *       written back by the caller, so no state is shared but the call. The other locals it
+ *       uses are its own, zero-initialised as Wasm's are, and always written before read;</li>
  *   <li>a branch out of the run, to a label of the function or a {@code return}, becomes an
  *       exit: the piece ends with that exit's number as its last result and the caller branches
  *       on it with {@code br_table} to the same label (or returns the results the piece passes
@@ -31,13 +33,18 @@ import java.util.TreeSet;
  */
 final class Outliner {
 
-    /**
-     * Parameters of a piece, in JVM slots: below Chicory's 253, so arguments stay unboxed. C2
-     * refuses some methods that call pieces with many parameters ("unsupported calling
-     * sequence"; C1 then compiles them), but at 60 classifier's largest function can no longer
-     * be split under 8,000 bytes, which leaves it to the interpreter: the worse of the two.
-     */
+    /** Parameters of a piece, in JVM slots: below Chicory's 253, so arguments stay unboxed. */
     static final int MAX_PARAM_SLOTS = 200;
+
+    /**
+     * Parameters of a piece, counted as arguments whatever their type. Chicory's method for a
+     * function adds the memory and the instance; C2 on x86-64 (JDK 17, measured) refuses a
+     * method of 55 arguments or more ("unsupported incoming calling sequence") and every
+     * method calling one ("unsupported calling sequence"), leaving both to C1. 52 plus those
+     * two is the most it compiles. With only the live locals passed, no bundled engine's
+     * pieces reach it (51 at most, classifier's and regex's).
+     */
+    static final int MAX_PARAMS = 52;
 
     /** Results of a piece; each is unboxed from one {@code long[]}. */
     static final int MAX_RESULTS = 200;
@@ -349,13 +356,14 @@ final class Outliner {
         for (Seq s : analyse()) {
             collect(s, candidates);
         }
+        Liveness live = Liveness.of(code, localTypes.size());
         candidates.sort(Comparator.comparingInt(Candidate::cost).reversed());
         int tried = 0;
         for (Candidate c : candidates) {
             if (tried++ >= 64) {
                 break;
             }
-            if (outline(c)) {
+            if (outline(c, live)) {
                 return true;
             }
         }
@@ -392,7 +400,7 @@ final class Outliner {
 
     // ---- Making a piece ----
 
-    private boolean outline(Candidate c) {
+    private boolean outline(Candidate c, Liveness live) {
         Seq s = c.seq;
         int p = s.frame;
         int start = s.starts.get(c.from);
@@ -431,13 +439,38 @@ final class Outliner {
                 depth--;
             }
         }
-        int paramSlots = 0;
+        // Only what is live: parameters the locals it may read before writing them (or leave
+        // unwritten on a way out where they are read after), results the locals it writes
+        // that are read after it. The rest are the piece's own locals.
+        TreeSet<Integer> params = new TreeSet<>();
         for (int x : used) {
+            if (live.before(start).get(x)) {
+                params.add(x);
+            }
+        }
+        java.util.BitSet after = new java.util.BitSet();
+        if (fallsThrough) {
+            after.or(live.before(end));
+        }
+        if (!exitFrames.isEmpty()) {
+            int[] openers = openers(start, p);
+            for (int f : exitFrames) {
+                after.or(live.label(openers[f]));
+            }
+        }
+        TreeSet<Integer> kept = new TreeSet<>();
+        for (int x : written) {
+            if (after.get(x)) {
+                kept.add(x);
+            }
+        }
+        int paramSlots = 0;
+        for (int x : params) {
             paramSlots += FuncType.jvmSlots(localTypes.get(x));
         }
         long[] results = self.results();
-        int resultCount = (returns ? results.length : 0) + written.size() + 1;
-        if (paramSlots > MAX_PARAM_SLOTS || resultCount > MAX_RESULTS) {
+        int resultCount = (returns ? results.length : 0) + kept.size() + 1;
+        if (params.size() > MAX_PARAMS || paramSlots > MAX_PARAM_SLOTS || resultCount > MAX_RESULTS) {
             return false;
         }
 
@@ -458,11 +491,17 @@ final class Outliner {
         int[] map = new int[localTypes.size()];
         Arrays.fill(map, -1);
         List<Long> pieceLocals = new ArrayList<>();
-        for (int x : used) {
+        for (int x : params) {
             map[x] = pieceLocals.size();
             pieceLocals.add(localTypes.get(x));
         }
         int pieceParams = pieceLocals.size();
+        for (int x : used) {
+            if (map[x] < 0) {
+                map[x] = pieceLocals.size();
+                pieceLocals.add(localTypes.get(x));
+            }
+        }
         int pieceExit = -1;
         if (needCode) {
             pieceExit = pieceLocals.size();
@@ -481,7 +520,7 @@ final class Outliner {
                 resultTypes.add(r);
             }
         }
-        for (int x : written) {
+        for (int x : kept) {
             resultTypes.add(localTypes.get(x));
         }
         if (needCode) {
@@ -540,7 +579,7 @@ final class Outliner {
                 body.add(Instruction.of(Opcode.LOCAL_GET, pieceResults + r));
             }
         }
-        for (int x : written) {
+        for (int x : kept) {
             body.add(Instruction.of(Opcode.LOCAL_GET, map[x]));
         }
         if (needCode) {
@@ -555,20 +594,20 @@ final class Outliner {
 
         // The call site that replaces the run.
         List<Instruction> site = new ArrayList<>();
-        for (int x : used) {
+        for (int x : params) {
             site.add(Instruction.of(Opcode.LOCAL_GET, x));
         }
         int pieceIndex = sig.functionCount();
         site.add(Instruction.of(Opcode.CALL, pieceIndex));
-        int exitLocal = needCode ? exitScratch(written) : -1;
+        int exitLocal = needCode ? exitScratch(kept) : -1;
         if (needCode) {
             site.add(Instruction.of(Opcode.LOCAL_SET, exitLocal));
         }
-        Integer[] writtenArray = written.toArray(Integer[]::new);
+        Integer[] writtenArray = kept.toArray(Integer[]::new);
         for (int w = writtenArray.length - 1; w >= 0; w--) {
             site.add(Instruction.of(Opcode.LOCAL_SET, writtenArray[w]));
         }
-        int[] rs = returns ? resultScratch(written) : null;
+        int[] rs = returns ? resultScratch(kept) : null;
         if (returns) {
             for (int r = results.length - 1; r >= 0; r--) {
                 site.add(Instruction.of(Opcode.LOCAL_SET, rs[r]));
@@ -622,6 +661,27 @@ final class Outliner {
         rewritten.addAll(code.subList(end, code.size()));
         code = rewritten;
         return true;
+    }
+
+    /** The block, loop, if or try_table at each control-stack position {@code 1..p} around {@code start}. */
+    private int[] openers(int start, int p) {
+        int[] stack = new int[p + 1];
+        int depth = 0;
+        for (int i = 0; i < start; i++) {
+            Opcode op = code.get(i).opcode();
+            if (op == Opcode.BLOCK || op == Opcode.LOOP || op == Opcode.IF || op == Opcode.TRY_TABLE) {
+                depth++;
+                if (depth <= p) {
+                    stack[depth] = i;
+                }
+            } else if (op == Opcode.END) {
+                depth--;
+            }
+        }
+        if (depth != p) {
+            throw new IllegalStateException("run at " + start + " is at depth " + depth + ", not " + p);
+        }
+        return stack;
     }
 
     private static void setExit(List<Instruction> body, int number, int local) {

@@ -41,6 +41,11 @@ class RandomSplitTest {
             split++;
             pieces += r.piecesMade();
             WasmModule cut = parse(r.wasm(), what + ", split");
+            int functions = cut.functionSection().functionCount();
+            for (int k = functions - r.piecesMade(); k < functions; k++) {
+                assertThat(cut.typeSection().getType(cut.functionSection().getFunctionType(k)).params().size())
+                        .as("%s, parameters of piece %d", what, k).isLessThanOrEqualTo(Outliner.MAX_PARAMS);
+            }
             // Chicory's compiler fails on some shapes of dead code (try_table after a branch):
             // compile the split module only where the original compiles.
             boolean compiled = program % 10 == 0 && compiles(original);

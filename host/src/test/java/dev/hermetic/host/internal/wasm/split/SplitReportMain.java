@@ -22,12 +22,22 @@ public final class SplitReportMain {
                 System.out.printf("%-14s unchanged %s%n", target, r.splits());
                 continue;
             }
-            Parser.builder().withValidation(true).build().parse(() -> new ByteArrayInputStream(r.wasm()));
+            com.dylibso.chicory.wasm.WasmModule m =
+                    Parser.builder().withValidation(true).build().parse(() -> new ByteArrayInputStream(r.wasm()));
+            int maxParams = 0;
+            int maxResults = 0;
+            int functions = m.functionSection().functionCount();
+            for (int k = functions - r.piecesMade(); k < functions; k++) {
+                com.dylibso.chicory.wasm.types.FunctionType t = m.typeSection().getType(m.functionSection().getFunctionType(k));
+                maxParams = Math.max(maxParams, t.params().size());
+                maxResults = Math.max(maxResults, t.returns().size());
+            }
             JvmMethodSizes before = JvmMethodSizes.of(wasm);
             JvmMethodSizes after = JvmMethodSizes.of(r.wasm());
             System.out.printf("%-14s split %d functions into %d pieces in %.0f ms; largest method %d -> %d; huge %s -> %s%n",
                     target, r.functionsSplit(), r.piecesMade(), (t1 - t0) / 1e6, before.largest(), after.largest(),
                     before.huge(), after.huge());
+            System.out.printf("    pieces' parameters at most %d, results at most %d%n", maxParams, maxResults);
             for (FunctionSplitter.Split s : r.splits()) {
                 System.out.printf("    %s est %d -> %d, %d pieces, jvm %d -> %d %s%n", s.name(), s.estimateBefore(),
                         s.estimateAfter(), s.pieces(), before.codeBytes().get(s.function()),
