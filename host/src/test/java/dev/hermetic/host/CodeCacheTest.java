@@ -210,7 +210,7 @@ class CodeCacheTest {
     @Test
     void aPlantedClassRunsOnlyWhenSealedWithTheSecret() throws Exception {
         byte[] wasm = Fixtures.engine("hc-add");
-        String key = CodeCompiler.key(sha256(wasm), Host.rewrites(true, true));
+        String key = CodeCompiler.key(sha256(wasm), Host.rewrites(true));
         byte[] planted = jarOf(Planted.class);
         System.clearProperty(Planted.RAN);
 
