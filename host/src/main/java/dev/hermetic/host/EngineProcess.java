@@ -233,22 +233,32 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     /**
-     * As {@link #launch(Body)}; with {@code deadlineAtStart} false no deadline is set, and the
-     * caller bounds each stretch of work with {@link #deadlineIn} instead (a warm process).
+     * Marks the process started, once, and joins the host's live set; the start time is set.
+     *
+     * @throws ProcessStateException if it was started or closed already
+     * @throws RuntimeException the host's refusal when it is closed: the process never runs, as
+     *     if closed before start
      */
-    EngineProcess launch(Body body, boolean deadlineAtStart) {
+    private void claimLaunch() {
         if (!launched.compareAndSet(false, true)) {
             throw new ProcessStateException(closedUnstarted ? "the process was closed" : "process already started");
         }
         try {
             engine.host().started(this);
         } catch (RuntimeException e) {
-            // The host is closed: the process never runs, as if closed before start.
             closedUnstarted = true;
             unstartedRelease.clean();
             throw e;
         }
         startNanos = System.nanoTime();
+    }
+
+    /**
+     * As {@link #launch(Body)}; with {@code deadlineAtStart} false no deadline is set, and the
+     * caller bounds each stretch of work with {@link #deadlineIn} instead (a warm process).
+     */
+    EngineProcess launch(Body body, boolean deadlineAtStart) {
+        claimLaunch();
         Runnable dispatch = () -> dispatch(body);
         Admission admission = engine.host().admission();
         boolean now = true;
@@ -332,17 +342,7 @@ public final class EngineProcess implements AutoCloseable {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before the run");
         }
-        if (!launched.compareAndSet(false, true)) {
-            throw new ProcessStateException(closedUnstarted ? "the process was closed" : "process already started");
-        }
-        try {
-            engine.host().started(this);
-        } catch (RuntimeException e) {
-            closedUnstarted = true;
-            unstartedRelease.clean();
-            throw e;
-        }
-        startNanos = System.nanoTime();
+        claimLaunch();
         engine.host().metrics().processStarted(engine.name());
         Admission admission = engine.host().admission();
         if (admission != null && !awaitSlot(admission)) {
