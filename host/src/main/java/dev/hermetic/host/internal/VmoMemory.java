@@ -56,6 +56,12 @@ public final class VmoMemory extends VmarView implements Memory {
      * {@link #zero} and the active segments of {@link #initialize} must leave them alone.
      */
     private final boolean restored;
+    /**
+     * Whether the address space holds anything but this memory's own zero pages: spans mapped
+     * over it, or the image's copy-on-write child (which reads as the image while committing
+     * nothing).
+     */
+    private boolean foreignPagesMapped;
 
     /**
      * @param limits the declared limits, maximum capped by the caller
@@ -191,6 +197,19 @@ public final class VmoMemory extends VmarView implements Memory {
         return true;
     }
 
+    /** Whether every page is one of this memory's own that nothing has written: all read as zero. */
+    private boolean onlyUnwrittenPages() {
+        if (foreignPagesMapped) {
+            return false;
+        }
+        for (Vmo v : owned) {
+            if (v.info().committedBytes() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Maps zero pages over Wasm pages [from, from + count); zero pages commit nothing. */
     private void mapFreshPages(int from, int count) {
         if (count > 0) {
@@ -216,6 +235,7 @@ public final class VmoMemory extends VmarView implements Memory {
 
     /** Maps {@code len} bytes of {@code vmo} at {@code address}, replacing what was there. */
     public void mapOver(int address, Vmo vmo, long vmoOffset, long len, boolean writable) {
+        foreignPagesMapped = true;
         int perms = Vmar.PERM_READ | (writable ? Vmar.PERM_WRITE : 0);
         root.map(perms | Vmar.SPECIFIC_OVERWRITE, Integer.toUnsignedLong(address), vmo, vmoOffset, len);
     }
@@ -332,6 +352,7 @@ public final class VmoMemory extends VmarView implements Memory {
             if (image.bytes() > 0) {
                 Vmo child = image.cloneForProcess(budget);
                 owned.add(child);
+                foreignPagesMapped = true;
                 root.map(Vmar.PERM_READ | Vmar.PERM_WRITE | Vmar.SPECIFIC_OVERWRITE, 0, child, 0, image.bytes());
             }
             return;
@@ -515,12 +536,14 @@ public final class VmoMemory extends VmarView implements Memory {
     /** Replaces every page with a fresh zero page: nothing is written, nothing committed. */
     @Override
     public void zero() {
-        if (restored) {
+        if (restored || onlyUnwrittenPages()) {
+            // Chicory zeroes every memory it instantiates: a new memory's zero pages already are.
             return;
         }
         List<Vmo> replaced = List.copyOf(owned);
         owned.clear();
         mapFreshPages(0, pages);
+        foreignPagesMapped = false;
         for (Vmo v : replaced) {
             v.close();
         }
