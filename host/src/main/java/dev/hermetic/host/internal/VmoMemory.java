@@ -102,12 +102,7 @@ public final class VmoMemory extends VmarView implements Memory {
         this.pages = snapshot.pages();
         this.restored = true;
         try {
-            for (MemorySnapshot.Region r : snapshot.regions()) {
-                Vmo child = r.vmo().createChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, r.length(), budget);
-                owned.add(child);
-                // Spans come after the memory's own region and are mapped over it.
-                root.map(r.perms() | Vmar.SPECIFIC_OVERWRITE, r.address(), child, 0, r.length());
-            }
+            mapClonesOf(snapshot);
         } catch (RuntimeException e) {
             release();
             throw e;
@@ -133,9 +128,15 @@ public final class VmoMemory extends VmarView implements Memory {
         owned.clear();
         budget = newBudget;
         pages = snapshot.pages();
+        mapClonesOf(snapshot);
+    }
+
+    /** Maps a copy-on-write child of each of {@code snapshot}'s regions, charged to {@link #budget}. */
+    private void mapClonesOf(MemorySnapshot snapshot) {
         for (MemorySnapshot.Region r : snapshot.regions()) {
-            Vmo child = r.vmo().createChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, r.length(), newBudget);
+            Vmo child = r.vmo().createChild(Vmo.SNAPSHOT_AT_LEAST_ON_WRITE, 0, r.length(), budget);
             owned.add(child);
+            // Spans come after the memory's own region and are mapped over it.
             root.map(r.perms() | Vmar.SPECIFIC_OVERWRITE, r.address(), child, 0, r.length());
         }
     }

@@ -302,25 +302,9 @@ public final class FuelMeter {
     static FunctionBody meterBody(FunctionBody body, int fuel, int params) {
         List<Instruction> code = body.instructions();
         int n = code.size();
-        // cost[i] > 0: a live run starts at instruction i and costs that much.
-        long[] cost = new long[n];
-        boolean[] loopHead = new boolean[n];
-        int start = 0;
-        boolean live = true;
-        boolean inLoop = false;
-        for (int i = 0; i < n; i++) {
-            Opcode op = code.get(i).opcode();
-            boolean last = i == n - 1;
-            if (last || startsRunAfter(op)) {
-                if (live) {
-                    cost[start] = i - start + 1;
-                    loopHead[start] = inLoop;
-                }
-                start = i + 1;
-                live = !endsFlow(op);
-                inLoop = op == Opcode.LOOP;
-            }
-        }
+        Runs runs = Runs.of(code);
+        long[] cost = runs.cost();
+        boolean[] loopHead = runs.loopHead();
         long debt = params + body.localCount();
         long t64 = debt + 1;
         long t32 = debt + 2;
@@ -380,6 +364,36 @@ public final class FuelMeter {
     }
 
     /**
+     * A body's straight-line runs, as both metering forms charge them.
+     *
+     * @param cost at index i, when above 0: a live run starts at instruction i and costs that much
+     * @param loopHead at index i: that run starts a loop body, so it is entered once per iteration
+     */
+    private record Runs(long[] cost, boolean[] loopHead) {
+        static Runs of(List<Instruction> code) {
+            int n = code.size();
+            long[] cost = new long[n];
+            boolean[] loopHead = new boolean[n];
+            int start = 0;
+            boolean live = true;
+            boolean inLoop = false;
+            for (int i = 0; i < n; i++) {
+                Opcode op = code.get(i).opcode();
+                if (i == n - 1 || startsRunAfter(op)) {
+                    if (live) {
+                        cost[start] = i - start + 1;
+                        loopHead[start] = inLoop;
+                    }
+                    start = i + 1;
+                    live = !endsFlow(op);
+                    inLoop = op == Opcode.LOOP;
+                }
+            }
+            return new Runs(cost, loopHead);
+        }
+    }
+
+    /**
      * Meters one body without locals, for modules with tail calls: each run's cost is taken from
      * the counter global at once, and the counter is checked at the same points as
      * {@link #meterBody} checks it; a per-byte charge keeps its count in a scratch global, the
@@ -388,23 +402,9 @@ public final class FuelMeter {
     static FunctionBody meterDirect(FunctionBody body, int fuel) {
         List<Instruction> code = body.instructions();
         int n = code.size();
-        long[] cost = new long[n];
-        boolean[] loopHead = new boolean[n];
-        int start = 0;
-        boolean live = true;
-        boolean inLoop = false;
-        for (int i = 0; i < n; i++) {
-            Opcode op = code.get(i).opcode();
-            if (i == n - 1 || startsRunAfter(op)) {
-                if (live) {
-                    cost[start] = i - start + 1;
-                    loopHead[start] = inLoop;
-                }
-                start = i + 1;
-                live = !endsFlow(op);
-                inLoop = op == Opcode.LOOP;
-            }
-        }
+        Runs runs = Runs.of(code);
+        long[] cost = runs.cost();
+        boolean[] loopHead = runs.loopHead();
         int scratch = fuel + 1;
         List<Instruction> out = new ArrayList<>(n * 2 + 16);
         for (int i = 0; i < n; i++) {
