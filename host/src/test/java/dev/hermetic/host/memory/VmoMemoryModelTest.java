@@ -89,6 +89,16 @@ class VmoMemoryModelTest {
                     modelIntact = false;
                     break;
                 }
+                String oob = "WasmRuntimeException: out of bounds memory access";
+                boolean sumOverflows = (long) a + len > Integer.MAX_VALUE || (long) b + len > Integer.MAX_VALUE;
+                if (sumOverflows && expected instanceof String message && message.startsWith(oob)) {
+                    // The same overflow lets the model pass copy's check of dest and report src
+                    // (seed 10374960852634, round 1, step 24); the VMO memory reports dest. Both
+                    // trap before writing anything.
+                    assertThat(actual).as("seed %d round %d step %d", seed, round, step)
+                            .asString().startsWith(oob);
+                    continue;
+                }
                 assertThat(actual).as("seed %d round %d step %d", seed, round, step).isEqualTo(expected);
             }
             if (!modelIntact) {
