@@ -58,6 +58,18 @@ public class VmarView {
      */
     private byte[][] writePages = new byte[0][];
     /**
+     * Pages whose entries may be non-null, in the order they were filled: {@code filled[0..filledCount)},
+     * so that clearing a range costs the pages touched since, not the range (a reset of a large
+     * memory clears all of it, though a request touched a few pages). Every page with a non-null
+     * entry is listed, perhaps more than once or after it was cleared; past {@link #FILL_LOG}
+     * entries the log stops and {@code filledCount} is -1: unknown, every clear then walks its
+     * range, until one clears the whole cache. Guarded by {@link #cacheLock}.
+     */
+    private int[] filled = new int[16];
+    private int filledCount;
+    /** Entries the fill log keeps before it gives up; clearing that many by range is as cheap. */
+    private static final int FILL_LOG = 1024;
+    /**
      * Write faults this view resolved by committing a page: a copy of a shared page or a fresh
      * zero page. Only grows; counted under the address space's lock, read by the view's own thread or
      * after it stopped.
@@ -405,6 +417,9 @@ public class VmarView {
                 boolean writable = (m.perms() & Vmar.PERM_WRITE) != 0 && (write || m.exclusivePage(addr));
                 synchronized (cacheLock) {
                     ensureCapacity(p);
+                    if (readPages[p] == null && writePages[p] == null) {
+                        logFill(p);
+                    }
                     readPages[p] = readable ? page : null;
                     writePages[p] = writable ? page : null;
                 }
@@ -422,16 +437,50 @@ public class VmarView {
         }
     }
 
+    /** Lists page {@code p} as filled; under {@link #cacheLock}. */
+    private void logFill(int p) {
+        if (filledCount < 0) {
+            return;
+        }
+        if (filledCount == FILL_LOG) {
+            filledCount = -1;
+            return;
+        }
+        if (filledCount == filled.length) {
+            filled = Arrays.copyOf(filled, Math.min(FILL_LOG, 2 * filled.length));
+        }
+        filled[filledCount++] = p;
+    }
+
     /** Forgets the entries of addresses [from, to); called by whoever changed them, on any thread. */
     private void invalidate(long from, long to) {
         synchronized (cacheLock) {
             int length = readPages.length;
-            long first = Math.max(0, from >>> SHIFT);
-            long last = Math.min(length, (to + MASK) >>> SHIFT);
-            if (first < last) {
-                Arrays.fill(readPages, (int) first, (int) last, null);
-                Arrays.fill(writePages, (int) first, (int) last, null);
+            int first = (int) Math.max(0, from >>> SHIFT);
+            int last = (int) Math.min(length, (to + MASK) >>> SHIFT);
+            if (first >= last) {
+                return;
             }
+            if (filledCount < 0) {
+                Arrays.fill(readPages, first, last, null);
+                Arrays.fill(writePages, first, last, null);
+                if (first == 0 && last == length) {
+                    filledCount = 0;
+                }
+                return;
+            }
+            // Clear the listed pages in range and drop them from the list; the rest keep their entries.
+            int kept = 0;
+            for (int k = 0; k < filledCount; k++) {
+                int p = filled[k];
+                if (p >= first && p < last) {
+                    readPages[p] = null;
+                    writePages[p] = null;
+                } else {
+                    filled[kept++] = p;
+                }
+            }
+            filledCount = kept;
         }
     }
 

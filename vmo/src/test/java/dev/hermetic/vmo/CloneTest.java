@@ -217,4 +217,31 @@ class CloneTest {
         chain.get(50).close();
         assertThat(budget.committedBytes()).isZero();
     }
+
+    @Test
+    void aFrozenPageGoesWhenTheLastCloneSeeingItDoesWhateverTheOrder() {
+        // Two clones of a two-page original; the original goes first, one clone overwrites page 0.
+        // Page 0 of what was frozen is then seen only by the other clone, and must go with it,
+        // whether that clone goes before or after the writer.
+        for (boolean writerLast : new boolean[] {true, false}) {
+            MemoryBudget budget = MemoryBudget.unlimited();
+            Vmo original = Vmo.builder(2 * PAGE).withBudget(budget).build();
+            original.write(new byte[2 * PAGE], 0);
+            original.write(of("frozen"), 0);
+            Vmo writer = original.createChild(Vmo.SNAPSHOT, 0, 2 * PAGE);
+            Vmo reader = original.createChild(Vmo.SNAPSHOT, 0, 2 * PAGE);
+            original.close();
+            assertThat(budget.committedBytes()).isEqualTo(2 * PAGE);
+            writer.write(of("copied"), 0);
+            assertThat(budget.committedBytes()).isEqualTo(3 * PAGE);
+            assertThat(read(reader, 0, 6)).isEqualTo("frozen");
+            (writerLast ? reader : writer).close();
+            // Gone with the reader: the frozen page 0. Gone with the writer: its copy.
+            assertThat(budget.committedBytes()).as("writer last: %s", writerLast).isEqualTo(2 * PAGE);
+            Vmo survivor = writerLast ? writer : reader;
+            assertThat(read(survivor, 0, 6)).isEqualTo(writerLast ? "copied" : "frozen");
+            survivor.close();
+            assertThat(budget.committedBytes()).isZero();
+        }
+    }
 }

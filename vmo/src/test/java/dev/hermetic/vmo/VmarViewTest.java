@@ -263,4 +263,55 @@ class VmarViewTest {
         views.get(0).writeInt((int) far, 5);
         assertThat(views.get(0).cachedPageCapacity()).isEqualTo((1 << 18) + 1);
     }
+
+    @Test
+    void randomRemapsNeverLeaveAStaleEntryWhetherFewOrManyPagesWereTouched() {
+        // The view clears only the entries it filled since, until more pages are touched than it
+        // keeps track of; then it clears whole ranges. Both regimes against a model: which VMO is
+        // mapped at each page (page p maps page p of it, or nothing), and each VMO's byte at each page.
+        int pages = 3000;
+        long seed = new java.util.Random().nextLong();
+        java.util.Random random = new java.util.Random(seed);
+        Vmo[] vmos = {Vmo.create((long) pages * PAGE), Vmo.create((long) pages * PAGE)};
+        byte[][] content = new byte[2][pages];
+        int[] owner = new int[pages];
+        java.util.Arrays.fill(owner, -1);
+        Vmar root = Vmar.createRoot((long) pages * PAGE);
+        VmarView v = root.view();
+        for (int step = 0; step < 4000; step++) {
+            int op = random.nextInt(10);
+            int from = random.nextInt(pages);
+            int to = Math.min(pages, from + 1 + (random.nextInt(4) == 0 ? random.nextInt(pages) : random.nextInt(8)));
+            if (op == 0) {
+                int x = random.nextInt(2);
+                root.map(RW | Vmar.SPECIFIC_OVERWRITE, (long) from * PAGE, vmos[x], (long) from * PAGE, (long) (to - from) * PAGE);
+                java.util.Arrays.fill(owner, from, to, x);
+            } else if (op == 1) {
+                root.unmap((long) from * PAGE, (long) (to - from) * PAGE);
+                java.util.Arrays.fill(owner, from, to, -1);
+            } else {
+                // Touch a run of pages, a long one now and then (past what the view keeps track of).
+                int end = random.nextInt(6) == 0 ? pages : to;
+                for (int p = from; p < end; p++) {
+                    int addr = p * PAGE + 7;
+                    if (owner[p] < 0) {
+                        assertThat(fault(() -> v.readByte(addr)).kind()).as("seed %d page %d", seed, p)
+                                .isEqualTo(PageFaultException.Kind.NOT_MAPPED);
+                    } else if (op % 2 == 0) {
+                        byte b = (byte) random.nextInt();
+                        v.writeByte(addr, b);
+                        content[owner[p]][p] = b;
+                    } else {
+                        assertThat(v.readByte(addr)).as("seed %d step %d page %d", seed, step, p)
+                                .isEqualTo(content[owner[p]][p]);
+                    }
+                }
+            }
+        }
+        for (int p = 0; p < pages; p++) {
+            for (int x = 0; x < 2; x++) {
+                assertThat(readBytes(vmos[x], (long) p * PAGE + 7, 1)[0]).as("seed %d", seed).isEqualTo(content[x][p]);
+            }
+        }
+    }
 }

@@ -29,6 +29,14 @@ final class FrozenPages {
 
     /** Live stores based on these pages; at 0 every page is unshared and this is dropped. */
     private final AtomicInteger bases = new AtomicInteger(1);
+    /**
+     * Live bases that hide no page (no own slot over these pages): each sees every page, so
+     * while one is left no page can be unseen and a base going need not look for pages to
+     * let go of (the snapshot's own frozen store is such a base for as long as it lives).
+     * Rises without a lock like {@link #bases}; falls under a stripe lock (a base hiding its
+     * first page) or every stripe (a base going).
+     */
+    private final AtomicInteger clearBases = new AtomicInteger(1);
     /** The stripe locks; {@code stripes[i % STRIPES]} guards index {@code i}. */
     private final Object[] stripes = new Object[STRIPES];
     /** Per index: bases whose own slot there is set (a page or a hole), hiding the page beneath. */
@@ -69,15 +77,20 @@ final class FrozenPages {
 
     /** One more store based on these pages (a whole clone of a base that sees them all). */
     void baseAdded() {
+        clearBases.incrementAndGet();
         bases.incrementAndGet();
     }
 
     /**
      * Counts a base's slot {@code index} as hiding the page beneath ({@code +1}) or no longer
-     * ({@code -1}); a page no base sees any more is released.
+     * ({@code -1}); a page no base sees any more is released. {@code firstHidden}: the base
+     * hid no page before this one.
      */
-    void shadow(int index, int delta) {
+    void shadow(int index, int delta, boolean firstHidden) {
         synchronized (stripe(index)) {
+            if (firstHidden) {
+                clearBases.decrementAndGet();
+            }
             shadowed[index] += delta;
             if (delta > 0) {
                 releaseIfUnseen(index);
@@ -88,13 +101,16 @@ final class FrozenPages {
     /**
      * Hands page {@code index} to the calling base, which must see it, if no other store can
      * see or hold it (Zircon moves such a page out of a hidden parent); null otherwise. The
-     * base's slot then hides the index.
+     * base's slot then hides the index ({@code firstHidden}: the first it hides).
      */
-    Page takeOver(int index) {
+    Page takeOver(int index, boolean firstHidden) {
         synchronized (stripe(index)) {
             Page p = pages[index];
             if (p == null || visible(index) != 1 || !p.onlyIn(this)) {
                 return null;
+            }
+            if (firstHidden) {
+                clearBases.decrementAndGet();
             }
             pages[index] = null;
             p.removeRun(this, index);
@@ -142,6 +158,11 @@ final class FrozenPages {
             shadowed[hidden[k]]--;
         }
         bases.decrementAndGet();
+        // A base that hid nothing counted among the clear ones (count is 0 exactly then).
+        int clearLeft = count == 0 ? clearBases.decrementAndGet() : clearBases.get();
+        if (clearLeft > 0) {
+            return; // a base left sees every page: none became unseen
+        }
         for (int i = 0; i < pages.length; i++) {
             releaseIfUnseen(i);
         }

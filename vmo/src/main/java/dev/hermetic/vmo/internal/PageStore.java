@@ -29,6 +29,8 @@ public final class PageStore {
     private Page[] pages = EMPTY;
     /** The frozen pages beneath the slots, from index 0; null for none. */
     private FrozenPages base;
+    /** True once an own slot over {@link #base} is set (a page or a hole): the store no longer sees all of it. */
+    private boolean hidesBase;
     /** The account new pages of this store are charged to. */
     final BudgetAccount account;
     /** Live VMOs that are a window on this store; the store's pages are released when it empties. */
@@ -121,8 +123,9 @@ public final class PageStore {
             return current.data;
         }
         if (current == null && baseCovers(index)) {
-            Page p = base.takeOver((int) index);
+            Page p = base.takeOver((int) index, !hidesBase);
             if (p != null) {
+                hidesBase = true;
                 setSlot(index, p);
                 return p.data;
             }
@@ -142,7 +145,8 @@ public final class PageStore {
         setSlot(index, fresh);
         if (current == null) {
             if (baseCovers(index)) {
-                base.shadow((int) index, 1);
+                base.shadow((int) index, 1, !hidesBase);
+                hidesBase = true;
             }
         } else if (current != Page.HOLE) {
             current.unshare();
@@ -215,7 +219,8 @@ public final class PageStore {
             if (baseCovers(i)) {
                 setSlot(i, Page.HOLE);
                 if (p == null) {
-                    base.shadow((int) i, 1);
+                    base.shadow((int) i, 1, !hidesBase);
+                    hidesBase = true;
                 }
             } else if (p != null) {
                 pages[(int) i] = null;
@@ -242,6 +247,7 @@ public final class PageStore {
         if (base != null) {
             FrozenPages gone = base;
             base = null;
+            hidesBase = false;
             gone.baseGone(hidden, count);
         }
     }
