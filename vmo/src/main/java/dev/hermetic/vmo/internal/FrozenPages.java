@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code shadowed[i]} and every write to {@code pages[i]} of its indices, so write faults of
  * clones on different pages of one snapshot do not contend. {@link #bases} is atomic: it rises
  * without a lock (a new base comes from a base that sees every page, so no page's viewers can
- * look lower for it) and falls only under every stripe, together with the leaving base's
- * shadow counts. Stripes are taken after the lock of the base store that calls in, in index
+ * look lower for it) and falls under the stripes of the indices the leaving base hid, together
+ * with their shadow counts (a page it did not hide it saw, so its viewers really fall). Stripes are taken after the lock of the base store that calls in, in index
  * order when several, and before a page's monitor. Reads of {@code pages[i]} take no lock: a base reads index {@code i} only
  * while its own slot there is empty, and then it counts among the bases that see the page, so
  * the entry cannot change under it (an entry changes only when no base, or only the one
@@ -139,18 +139,45 @@ final class FrozenPages {
 
     /**
      * Called when a base goes, with the indices its own slots hid ({@code hidden[0..count)}):
-     * they stop counting and the base stops counting in one step, so no other base ever sees
-     * a page's viewers rise on the way, then lets go of what no base sees now.
+     * under the stripes of those indices, they stop counting and the base stops counting in one
+     * step, so no reader of such an index sees its viewers rise on the way (elsewhere the base
+     * stopping to count is the truth: it saw those pages). Then, unless a base that hides
+     * nothing is left, lets go of what no base sees now, one stripe at a time.
      */
     void baseGone(int[] hidden, int count) {
-        baseGoneFrom(0, hidden, count);
+        int clearLeft;
+        if (count == 0) {
+            // It counted among the clear bases; leave those first, so no one counts on it meanwhile.
+            clearLeft = clearBases.decrementAndGet();
+            bases.decrementAndGet();
+        } else {
+            int mask = 0;
+            for (int k = 0; k < count; k++) {
+                mask |= 1 << (hidden[k] & (STRIPES - 1));
+            }
+            leaveUnder(mask, 0, hidden, count);
+            clearLeft = clearBases.get();
+        }
+        if (clearLeft > 0) {
+            return; // a base left sees every page: none is unseen
+        }
+        for (int stripe = 0; stripe < STRIPES; stripe++) {
+            synchronized (stripes[stripe]) {
+                for (int i = stripe; i < pages.length; i += STRIPES) {
+                    releaseIfUnseen(i);
+                }
+            }
+        }
     }
 
-    /** Takes stripes {@code [stripe, STRIPES)} in order, then does {@link #baseGone}'s work under all of them. */
-    private void baseGoneFrom(int stripe, int[] hidden, int count) {
+    /** Takes the stripes of {@code mask} from {@code stripe} on, in order, then un-counts the leaving base under them. */
+    private void leaveUnder(int mask, int stripe, int[] hidden, int count) {
+        while (stripe < STRIPES && (mask & (1 << stripe)) == 0) {
+            stripe++;
+        }
         if (stripe < STRIPES) {
             synchronized (stripes[stripe]) {
-                baseGoneFrom(stripe + 1, hidden, count);
+                leaveUnder(mask, stripe + 1, hidden, count);
             }
             return;
         }
@@ -158,13 +185,6 @@ final class FrozenPages {
             shadowed[hidden[k]]--;
         }
         bases.decrementAndGet();
-        // A base that hid nothing counted among the clear ones (count is 0 exactly then).
-        int clearLeft = count == 0 ? clearBases.decrementAndGet() : clearBases.get();
-        if (clearLeft > 0) {
-            return; // a base left sees every page: none became unseen
-        }
-        for (int i = 0; i < pages.length; i++) {
-            releaseIfUnseen(i);
-        }
     }
+}
 }
