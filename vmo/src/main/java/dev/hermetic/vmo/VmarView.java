@@ -61,7 +61,7 @@ public class VmarView {
      * Pages whose entries may be non-null, in the order they were filled: {@code filled[0..filledCount)},
      * so that clearing a range costs the pages touched since, not the range (a reset of a large
      * memory clears all of it, though a request touched a few pages). Every page with a non-null
-     * entry is listed, perhaps more than once or after it was cleared; past {@link #FILL_LOG}
+     * entry is listed, perhaps more than once or after it was cleared by range; past {@link #FILL_LOG}
      * entries the log stops and {@code filledCount} is -1: unknown, every clear then walks its
      * range, until one clears the whole cache. Guarded by {@link #cacheLock}.
      */
@@ -461,7 +461,9 @@ public class VmarView {
             if (first >= last) {
                 return;
             }
-            if (filledCount < 0) {
+            if (filledCount < 0 || last - first <= filledCount) {
+                // Unknown, or the range is the cheaper walk (a write fault clears one page): the
+                // log keeps the pages' entries, listed still, which is allowed.
                 Arrays.fill(readPages, first, last, null);
                 Arrays.fill(writePages, first, last, null);
                 if (first == 0 && last == length) {
