@@ -1,6 +1,7 @@
 package dev.hermetic.vmo.internal;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The pages of a store frozen when it was first cloned whole: Zircon's hidden parent, kept one
@@ -9,8 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * store with no own slots is one more base and copies nothing.
  *
  * <p>Locking: index {@code i} belongs to stripe {@code i % STRIPES}; a stripe's lock guards
- * {@code shadowed[i]} and every write to {@code pages[i]} of its indices, so write faults of
- * clones on different pages of one snapshot do not contend. {@link #bases} is atomic: it rises
+ * every write to {@code pages[i]} of its indices and every fall of {@code shadowed[i]}, so
+ * write faults of clones on different pages of one snapshot do not contend. A rise of
+ * {@code shadowed[i]} (a base hiding a page it has copied) takes no lock while a base that hides
+ * nothing is left: that base still sees the page, so no one need look for it to let go of; a
+ * reader under the stripe may then see the page's viewers fall at any moment, which is the truth,
+ * and what it decides on a lower count (take the page over, let it go) stays right. {@link #bases} is atomic: it rises
  * without a lock (a new base comes from a base that sees every page, so no page's viewers can
  * look lower for it) and falls under the stripes of the indices the leaving base hid, together
  * with their shadow counts (a page it did not hide it saw, so its viewers really fall). Stripes are taken after the lock of the base store that calls in, in index
@@ -40,7 +45,7 @@ final class FrozenPages {
     /** The stripe locks; {@code stripes[i % STRIPES]} guards index {@code i}. */
     private final Object[] stripes = new Object[STRIPES];
     /** Per index: bases whose own slot there is set (a page or a hole), hiding the page beneath. */
-    private final int[] shadowed;
+    private final AtomicIntegerArray shadowed;
 
     /**
      * Takes over the caller's reference to every page in {@code pages}; the caller (the store
@@ -48,7 +53,7 @@ final class FrozenPages {
      */
     FrozenPages(Page[] pages) {
         this.pages = pages;
-        this.shadowed = new int[pages.length];
+        this.shadowed = new AtomicIntegerArray(pages.length);
         for (int k = 0; k < STRIPES; k++) {
             stripes[k] = new Object();
         }
@@ -65,7 +70,7 @@ final class FrozenPages {
 
     /** Bases that see page {@code index} of this run; under the index's stripe. */
     private int visible(int index) {
-        return bases.get() - shadowed[index];
+        return bases.get() - shadowed.get(index);
     }
 
     /** {@link #visible} read under the index's stripe, for attribution. */
@@ -87,11 +92,23 @@ final class FrozenPages {
      * hid no page before this one.
      */
     void shadow(int index, int delta, boolean firstHidden) {
+        if (delta > 0 && !firstHidden) {
+            shadowed.incrementAndGet(index);
+            // Read after the rise: a clear base counted here sees the page now, and whoever
+            // makes it unseen later (that base hiding it or leaving) reads this rise.
+            if (clearBases.get() > 0) {
+                return;
+            }
+            synchronized (stripe(index)) {
+                releaseIfUnseen(index);
+            }
+            return;
+        }
         synchronized (stripe(index)) {
             if (firstHidden) {
                 clearBases.decrementAndGet();
             }
-            shadowed[index] += delta;
+            shadowed.addAndGet(index, delta);
             if (delta > 0) {
                 releaseIfUnseen(index);
             }
@@ -114,7 +131,7 @@ final class FrozenPages {
             }
             pages[index] = null;
             p.removeRun(this, index);
-            shadowed[index]++;
+            shadowed.incrementAndGet(index);
             return p;
         }
     }
@@ -182,7 +199,7 @@ final class FrozenPages {
             return;
         }
         for (int k = 0; k < count; k++) {
-            shadowed[hidden[k]]--;
+            shadowed.decrementAndGet(hidden[k]);
         }
         bases.decrementAndGet();
     }
