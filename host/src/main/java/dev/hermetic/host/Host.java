@@ -21,6 +21,7 @@ import dev.hermetic.host.internal.ProcessMemories;
 import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.host.internal.wasm.ModuleGate;
+import dev.hermetic.host.internal.wasm.StubbedCode;
 import dev.hermetic.host.internal.wasm.RuntimeSupport;
 import dev.hermetic.host.internal.wasm.code.CodeDecoder;
 import dev.hermetic.host.internal.wasm.fuel.FuelMeter;
@@ -300,6 +301,21 @@ public final class Host implements AutoCloseable {
         metrics.engineCache(false);
         CodeCompiler.Stored stored = CodeCompiler.find(mode == ExecutionMode.COMPILED ? codeStore : null, sha256, rewrites());
         Split kept = Split.decode(stored.rewritten());
+        Engine engine = kept == null ? null : build(name, wasm, sha256, stored, kept);
+        if (engine == null) {
+            // No module kept, or its bodies are stubs and the stored classes did not load: the whole module.
+            engine = build(name, wasm, sha256, stored, null);
+        }
+        Engine raced = engines.putIfAbsent(sha256, engine);
+        return raced != null ? requireName(raced, name) : engine;
+    }
+
+    /**
+     * The engine from {@code wasm}: from the module kept beside a stored compilation when
+     * {@code kept} is given (null if its bodies are stubs and the stored classes do not load),
+     * else gated, parsed, metered, split and compiled (or loaded from the store) afresh.
+     */
+    private Engine build(String name, byte[] wasm, String sha256, CodeCompiler.Stored stored, Split kept) {
         WasmModule module;
         EngineInfo info;
         Split split;
@@ -337,24 +353,26 @@ public final class Host implements AutoCloseable {
             }
         }
         info = info.withSplit(split.report());
-        metrics.functionsSplit(name != null ? name : "engine-" + sha256.substring(0, 12), split.report());
         WasmModule instanceModule;
         Function<Instance, Machine> machines;
         try {
             instanceModule = Engine.withoutStart(module);
             machines = mode == ExecutionMode.COMPILED
-                    ? stored.compile(instanceModule, metrics::codeCache)
+                    ? stored.compile(instanceModule, metrics::codeCache, kept == null || !kept.bodiesStubbed())
                     : InterpreterMachine::new;
+            if (machines == null) {
+                return null;
+            }
             if (kept == null && mode == ExecutionMode.COMPILED) {
-                stored.keepRewritten(split.encode());
+                // A later load parses the kept module; with every function stored compiled it needs no bodies.
+                stored.keepRewritten((stored.interpretsNothing() ? split.withBodiesStubbed() : split).encode());
             }
         } catch (RuntimeException | AssertionError e) {
             throw new EngineFormatException("cannot compile the module: " + e, e);
         }
-        Engine engine = new Engine(this, module, instanceModule, wasm.clone(), metered, sha256,
+        metrics.functionsSplit(name != null ? name : "engine-" + sha256.substring(0, 12), split.report());
+        return new Engine(this, module, instanceModule, wasm.clone(), metered, sha256,
                 name != null ? name : "engine-" + sha256.substring(0, 12), machines, MemoryImage.build(module), info);
-        Engine raced = engines.putIfAbsent(sha256, engine);
-        return raced != null ? requireName(raced, name) : engine;
     }
 
     /** A cached engine keeps its first name: loading the same bytes under another name is refused, not ignored. */
@@ -458,8 +476,18 @@ public final class Host implements AutoCloseable {
      *
      * @param wasm the split module's bytes; the very array given when nothing was split
      * @param report what was split
+     * @param bodiesStubbed every function body in {@code wasm} is a stub: only stored compiled code can run it
      */
-    record Split(byte[] wasm, SplitReport report) {
+    record Split(byte[] wasm, SplitReport report, boolean bodiesStubbed) {
+        Split(byte[] wasm, SplitReport report) {
+            this(wasm, report, false);
+        }
+
+        /** This split with its function bodies stubs ({@link StubbedCode}): for a load whose every function is stored compiled. */
+        Split withBodiesStubbed() {
+            return new Split(StubbedCode.of(wasm), report, true);
+        }
+
         /** The bytes the code cache keeps beside a compilation: the module compiled and the report. */
         byte[] encode() {
             var bytes = new java.io.ByteArrayOutputStream(wasm.length + 256);
@@ -476,6 +504,7 @@ public final class Host implements AutoCloseable {
                     out.writeInt(f.pieces());
                     writeNullable(out, f.problem());
                 }
+                out.writeBoolean(bodiesStubbed);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -506,7 +535,8 @@ public final class Host implements AutoCloseable {
                     functions.add(new SplitReport.Split(in.readInt(), in.readUTF(), in.readInt(), in.readInt(), in.readInt(),
                             readNullable(in)));
                 }
-                return in.read() == -1 ? new Split(wasm, new SplitReport(functions, problem)) : null;
+                boolean stubbed = in.readBoolean();
+                return in.read() == -1 ? new Split(wasm, new SplitReport(functions, problem), stubbed) : null;
             } catch (java.io.IOException e) {
                 return null;
             }

@@ -119,6 +119,59 @@ class CodeCacheTest {
         }
     }
 
+    /**
+     * Every function of a real engine is stored compiled, so the module kept beside the classes
+     * has stubs for bodies and a hit parses no code: the engine a hit loads holds only stubs and
+     * gives, on the same inputs, what the engine compiled afresh and uncached gives.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"json", "regex"})
+    void aHitParsesNoFunctionBodiesAndGivesTheSameOutputs(String name) throws Exception {
+        byte[] wasm = Fixtures.engine(name);
+        byte[] input = dev.hermetic.engines.Workloads.benchInput(name, 16 << 10);
+        byte[] expected;
+        try (Host plain = Host.builder().build()) {
+            expected = outputOf(plain.load(name, wasm).filter(input));
+        }
+        try (Host first = Host.builder().withCodeCache(cache()).build()) {
+            assertThat(outputOf(first.load(name, wasm).filter(input))).isEqualTo(expected);
+        }
+        CodeStore store = CodeStore.open(cacheDir(), secret(), 1L << 30);
+        Host.Split kept = Host.Split.decode(store.get(
+                CodeCompiler.rewrittenKey(CodeCompiler.key(sha256(wasm), Host.rewrites(true)))).content());
+        assertThat(kept.bodiesStubbed()).isTrue();
+        assertThat(kept.wasm().length).isLessThan(wasm.length / 2);
+        try (Host second = Host.builder().withCodeCache(cache()).build()) {
+            Engine engine = second.load(name, wasm);
+            var bodies = engine.module().codeSection().functionBodies();
+            assertThat(bodies).isNotEmpty().allSatisfy(b -> assertThat(b.instructions()).hasSize(2));
+            assertThat(outputOf(engine.filter(input))).isEqualTo(expected);
+            // A clone runs the same stored code.
+            try (Snapshot warm = engine.snapshot()) {
+                assertThat(outputOf(warm.filter(input))).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static byte[] outputOf(FilterResult result) {
+        assertThat(result).isInstanceOf(FilterResult.Output.class);
+        return ((FilterResult.Output) result).bytes();
+    }
+
+    /** Whether a stored compilation runs a function in Chicory's interpreter shows in its classes' constant pools. */
+    @Test
+    void theInterpreterMachineIsNamedOnlyByCompilationsThatUseIt() throws Exception {
+        Class.forName(CodeCompiler.INTERPRETER_MACHINE.replace('/', '.'));
+        assertThat(CodeCompiler.namesNoInterpreter(jarOf(Planted.class))).isTrue();
+        assertThat(CodeCompiler.namesNoInterpreter(jarOf(NamesTheInterpreter.class))).isFalse();
+        assertThat(CodeCompiler.namesNoInterpreter(new byte[] {1, 2, 3})).isFalse();
+    }
+
+    /** Holds a reference to the interpreter machine, as a compiled machine with interpreted functions does. */
+    public static final class NamesTheInterpreter {
+        Class<?> machine = com.dylibso.chicory.runtime.internal.CompilerInterpreterMachine.class;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("tampers")
     void aTamperedRewrittenModuleIsDerivedAgainAndReplaced(Tamper tamper) throws Exception {

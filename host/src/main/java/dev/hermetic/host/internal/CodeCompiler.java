@@ -89,11 +89,34 @@ public final class CodeCompiler {
         }
 
         /**
+         * Whether the compilation stored under this key runs every function as JVM bytecode, none
+         * in Chicory's interpreter (which Chicory's compiler falls back to for a function it cannot
+         * compile): then a load from it needs no function bodies. False when nothing authentic is
+         * stored, or it cannot tell.
+         */
+        public boolean interpretsNothing() {
+            if (store == null) {
+                return false;
+            }
+            CodeStore.Lookup found = store.get(key);
+            return found.outcome() == CodeStore.Outcome.HIT && namesNoInterpreter(found.content());
+        }
+
+        /**
          * The machines for {@code module}: loaded from the entry found, else compiled and stored.
          *
          * @param outcome told whether the store hit, missed or rejected an entry; not called without a store
          */
         public Function<Instance, Machine> compile(WasmModule module, Consumer<CodeStore.Outcome> outcome) {
+            return compile(module, outcome, true);
+        }
+
+        /**
+         * As {@link #compile(WasmModule, Consumer)}; with {@code mayRecompile} false (the module's
+         * bodies are stubs, see {@link #interpretsNothing}), an authentic entry that fails to
+         * load gives null instead, and nothing is told: the caller loads the whole module again.
+         */
+        public Function<Instance, Machine> compile(WasmModule module, Consumer<CodeStore.Outcome> outcome, boolean mayRecompile) {
             if (store == null || module.digest() == null) {
                 // Chicory consults a cache only for modules with a digest (the key is ours, so any digest does).
                 return MachineFactoryCompiler.compile(module);
@@ -107,6 +130,9 @@ public final class CodeCompiler {
                 if (!authentic()) {
                     throw e;
                 }
+                if (!mayRecompile) {
+                    return null;
+                }
                 // Authentic but unloadable (say, classes this JVM refuses): compile afresh and replace it.
                 System.getLogger(CodeCompiler.class.getName()).log(System.Logger.Level.WARNING,
                         "code cache: a stored compilation failed to load (" + e + "); recompiling");
@@ -114,6 +140,45 @@ public final class CodeCompiler {
                 return MachineFactoryCompiler.builder(module).withCache(new BoundCache(store, key, null)).compile();
             }
         }
+    }
+
+    /**
+     * The name a compiled machine's classes hold in their constant pool only when some function
+     * runs in the interpreter (the field and the calls to it); {@code CodeCompilerTest} checks the
+     * class still exists in the Chicory on the class path.
+     */
+    public static final String INTERPRETER_MACHINE = "com/dylibso/chicory/runtime/internal/CompilerInterpreterMachine";
+
+    /** False when a class in Chicory's stored jar names the interpreter machine, or the jar does not read. */
+    public static boolean namesNoInterpreter(byte[] jar) {
+        byte[] marker = INTERPRETER_MACHINE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (var in = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jar))) {
+            boolean anyClass = false;
+            for (var entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                if (entry.getName().endsWith(".class")) {
+                    anyClass = true;
+                    if (contains(in.readAllBytes(), marker)) {
+                        return false;
+                    }
+                }
+            }
+            return anyClass;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The store key of the rewritten module kept beside the compilation under {@code key}. */
