@@ -10,7 +10,6 @@ import com.dylibso.chicory.wasm.types.ValType;
 import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryImage;
-import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.VdsoImports;
 import dev.hermetic.hooks.HookGate;
 import java.util.List;

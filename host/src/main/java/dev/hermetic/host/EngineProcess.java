@@ -9,7 +9,6 @@ import dev.hermetic.host.internal.LogReader;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
 import dev.hermetic.host.internal.Outcomes;
-import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.SpansDoNotFit;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
@@ -753,7 +752,7 @@ public final class EngineProcess implements AutoCloseable {
             failure = t;
         }
         // Read before the memory is released; readLog never throws, so log is set from here on.
-        log = readLog(logReader, memory);
+        log = readLog(logReader, instance);
         KillReason reason = killReason.get();
         Instance ran = instance;
         if (ran != null && !fuelFinal) {
@@ -796,13 +795,13 @@ public final class EngineProcess implements AutoCloseable {
         finish(end);
     }
 
-    /** The log the engine left in {@code memory}; empty when there is none or it cannot be read. */
-    private static ProcessLog readLog(Optional<LogReader> reader, ProcessMemory memory) {
-        if (reader.isEmpty() || memory == null) {
+    /** The log the engine left in {@code instance}'s memory; empty when there is none or it cannot be read. */
+    private static ProcessLog readLog(Optional<LogReader> reader, Instance instance) {
+        if (reader.isEmpty() || instance == null) {
             return ProcessLog.EMPTY;
         }
         try {
-            LogReader.Contents contents = reader.get().read(memory.memory());
+            LogReader.Contents contents = reader.get().read(instance.memory());
             return new ProcessLog(contents.bytes(), contents.dropped());
         } catch (RuntimeException | OutOfMemoryError e) {
             // A log is a diagnostic: failing to read it must not change how the process ended.

@@ -17,8 +17,6 @@ import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.JvmFlags;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.Metrics;
-import dev.hermetic.host.internal.ProcessMemories;
-import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.host.internal.wasm.ModuleGate;
 import dev.hermetic.host.internal.wasm.RuntimeSupport;
@@ -619,7 +617,7 @@ public final class Host implements AutoCloseable {
 
     /** A fresh memory for one process of {@code engine}, counted as live until released. */
     ProcessMemory newMemory(Engine engine, Limits limits) {
-        ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, processBudget(limits), liveMemories::remove);
+        ProcessMemory memory = ProcessMemory.fresh(engine.image(), limits, processBudget(limits), liveMemories::remove);
         liveMemories.add(memory);
         return memory;
     }
@@ -636,7 +634,7 @@ public final class Host implements AutoCloseable {
 
     /** A memory for a clone of {@code snapshot}, counted as live until released. */
     ProcessMemory newCloneMemory(Snapshot snapshot, Limits limits) {
-        ProcessMemory memory = ProcessMemories.clone(snapshot.memory(), limits, processBudget(limits), liveMemories::remove);
+        ProcessMemory memory = ProcessMemory.cloneOf(snapshot.memory(), limits, processBudget(limits), liveMemories::remove);
         liveMemories.add(memory);
         return memory;
     }

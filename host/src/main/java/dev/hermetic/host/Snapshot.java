@@ -8,7 +8,6 @@ import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
-import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.VdsoImports;
 import dev.hermetic.vmo.Vmo;
 import java.util.IdentityHashMap;

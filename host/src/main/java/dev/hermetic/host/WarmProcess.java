@@ -2,7 +2,6 @@ package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.host.internal.EngineChecker;
-import dev.hermetic.host.internal.ProcessMemory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
