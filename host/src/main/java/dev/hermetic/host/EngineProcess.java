@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,8 +58,10 @@ public final class EngineProcess implements AutoCloseable {
     private final HookGate hookGate;
     /** The snapshot this process is a clone of; null for a freshly instantiated process. */
     private final Snapshot origin;
-    /** Completed exactly once, when the engine thread has ended. */
+    /** Completed exactly once, and only normally ({@link #finish}), when the engine thread has ended. */
     private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
+    /** Opened right after {@link #result} completes: callers wait on it interruptibly, then join the result. */
+    private final CountDownLatch ended = new CountDownLatch(1);
     /** Why the host asked the process to stop; set at most once, null while nobody asked. */
     private final AtomicReference<KillReason> killReason = new AtomicReference<>();
     /** Thrown with the first kill request and never reset: the vDSO refuses to return into a killed engine. */
@@ -374,10 +376,11 @@ public final class EngineProcess implements AutoCloseable {
      * @throws InterruptedException if the caller is interrupted while waiting; the process is closed
      */
     private boolean awaitSlot(Admission admission) throws InterruptedException {
-        CompletableFuture<Void> slot = new CompletableFuture<>();
+        // One permit, released once when the slot is handed over.
+        Semaphore slot = new Semaphore(0);
         Runnable whenAdmitted = () -> {
             admitted.set(true);
-            slot.complete(null);
+            slot.release();
         };
         try {
             if (admission.enter(whenAdmitted)) {
@@ -393,23 +396,21 @@ public final class EngineProcess implements AutoCloseable {
         queuedDispatch = whenAdmitted;
         KillReason why = KillReason.DEADLINE;
         try {
-            slot.get(limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
+            if (slot.tryAcquire(limits.deadline().toNanos(), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
             // Deadline passed in the queue.
         } catch (InterruptedException e) {
             if (!admission.cancel(whenAdmitted)) {
                 // Admitted meanwhile: the slot is being handed over; once it is, finish gives it back.
-                slot.join();
+                slot.acquireUninterruptibly();
             }
             unstartedRelease.clean();
             finish(new ProcessResult.Killed(KillReason.BY_HOST));
             throw e;
-        } catch (ExecutionException e) {
-            throw unreachable(e);
         }
         if (!admission.cancel(whenAdmitted)) {
-            slot.join();
+            slot.acquireUninterruptibly();
             return true;
         }
         if (killReason.compareAndSet(null, why)) {
@@ -564,11 +565,8 @@ public final class EngineProcess implements AutoCloseable {
      */
     public ProcessResult await() throws InterruptedException {
         requireStarted();
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw unreachable(e);
-        }
+        ended.await();
+        return result.join();
     }
 
     /**
@@ -578,18 +576,7 @@ public final class EngineProcess implements AutoCloseable {
      */
     public Optional<ProcessResult> await(Duration timeout) throws InterruptedException {
         requireStarted();
-        try {
-            return Optional.of(result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /** {@link #result} is only ever completed normally ({@link #finish}); its future cannot fail. */
-    private static IllegalStateException unreachable(ExecutionException e) {
-        return new IllegalStateException("a process result completed exceptionally", e);
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS) ? Optional.of(result.join()) : Optional.empty();
     }
 
     /** Waits for the end without giving way to interrupts: for a process that was killed or told to end. */
@@ -910,6 +897,7 @@ public final class EngineProcess implements AutoCloseable {
             Runnable next = admitted.compareAndSet(true, false) ? engine.host().admission().exit() : null;
             engine.host().ended(this);
             result.complete(outcome);
+            ended.countDown();
             if (next != null) {
                 next.run();
             }

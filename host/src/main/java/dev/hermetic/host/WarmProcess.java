@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -34,8 +35,10 @@ public final class WarmProcess implements AutoCloseable {
     private final EngineProcess process;
     /** Work for the process's thread, in order; a task with null arguments ends the process. */
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
-    /** Completed once {@code engine_init} has returned; never if the initialization failed. */
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** True once {@code engine_init} has returned; never if the initialization failed. Set before {@link #settled} opens. */
+    private volatile boolean initialized;
+    /** Opened once {@code engine_init} has returned or the process has ended, whichever comes first. */
+    private final CountDownLatch settled = new CountDownLatch(1);
     /** Held for the length of a call or of close: calls do not interleave. */
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -47,22 +50,21 @@ public final class WarmProcess implements AutoCloseable {
 
     WarmProcess(Engine engine, Limits limits, Set<String> hooks) throws InterruptedException {
         process = new EngineProcess(engine, limits, hooks, null);
+        process.onExit().thenRun(settled::countDown);
         process.launch(this::serve, false);
         if (!process.isAlive()) {
             throw new WarmupFailedException(process.awaitEnd());
         }
         ScheduledFuture<?> deadline = process.deadlineIn(limits.deadline());
         try {
-            CompletableFuture.anyOf(ready, process.onExit()).get();
+            settled.await();
         } catch (InterruptedException e) {
             process.close();
             throw e;
-        } catch (ExecutionException e) {
-            throw new HermeticException("the warm process's initialization failed unexpectedly", e.getCause());
         } finally {
             deadline.cancel(false);
         }
-        if (!ready.isDone()) {
+        if (!initialized) {
             throw new WarmupFailedException(process.awaitEnd());
         }
     }
@@ -71,7 +73,8 @@ public final class WarmProcess implements AutoCloseable {
     private ProcessResult serve(Instance instance, ProcessMemory memory) throws Exception {
         WarmInstance warm = process.warmInstance(instance, memory);
         Warmup.engineInit().run(warm);
-        ready.complete(null);
+        initialized = true;
+        settled.countDown();
         while (true) {
             Task task = tasks.take();
             if (task.args() == null) {
