@@ -1,5 +1,6 @@
 package dev.hermetic.host;
 
+import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -7,7 +8,6 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
-import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryImage;
 import dev.hermetic.host.internal.VdsoImports;
@@ -89,11 +89,11 @@ public final class Engine implements AutoCloseable {
         this.sharedImports = VdsoImports.importsHooks(module) ? null : VdsoImports.forProcess(module, null, null);
         this.image = image;
         this.info = info;
-        FunctionType start = EngineChecker.exportedFunction(module, EngineChecker.ENGINE_START).orElseThrow();
+        FunctionType start = EngineChecker.exportedFunction(module, Abi.ENGINE_START).orElseThrow();
         this.startParameters = start.params().stream().map(Engine::valueType).toList();
         this.startResult = start.returns().stream().map(Engine::valueType).findFirst();
-        this.hasSpanWindow = EngineChecker.exportedFunction(module, EngineChecker.SPAN_WINDOW).isPresent();
-        this.hasInitialize = EngineChecker.exportedFunction(module, EngineChecker.INITIALIZE).isPresent();
+        this.hasSpanWindow = EngineChecker.exportedFunction(module, Abi.SPAN_WINDOW).isPresent();
+        this.hasInitialize = EngineChecker.exportedFunction(module, Abi.INITIALIZE).isPresent();
     }
 
     /** The value type of a number; null for anything else (vectors, references). */

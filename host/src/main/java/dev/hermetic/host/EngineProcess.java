@@ -1,14 +1,12 @@
 package dev.hermetic.host;
 
+import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.vmo.Rights;
 import dev.hermetic.vmo.ZxException;
-import dev.hermetic.host.internal.EngineChecker;
-import dev.hermetic.host.internal.LogReader;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
-import dev.hermetic.host.internal.Outcomes;
 import dev.hermetic.host.internal.SpansDoNotFit;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
@@ -203,7 +201,7 @@ public final class EngineProcess implements AutoCloseable {
      */
     public EngineProcess start(Arg... args) {
         List<ValueType> parameters = engine.startParameters();
-        checkArguments(EngineChecker.ENGINE_START, parameters, args);
+        checkArguments(Abi.ENGINE_START, parameters, args);
         return launch(startBody(parameters, args));
     }
 
@@ -211,7 +209,7 @@ public final class EngineProcess implements AutoCloseable {
     private Body startBody(List<ValueType> parameters, Arg[] args) {
         return (instance, memory) -> {
             long[] raw = placeArguments(instance, memory, parameters.size(), args);
-            long[] returned = instance.export(EngineChecker.ENGINE_START).apply(raw);
+            long[] returned = instance.export(Abi.ENGINE_START).apply(raw);
             return new ProcessResult.Returned(engine.startResult().map(type -> new Value(type, returned[0])));
         };
     }
@@ -329,7 +327,7 @@ public final class EngineProcess implements AutoCloseable {
      */
     public ProcessResult run(Arg... args) throws InterruptedException {
         List<ValueType> parameters = engine.startParameters();
-        checkArguments(EngineChecker.ENGINE_START, parameters, args);
+        checkArguments(Abi.ENGINE_START, parameters, args);
         Body body = startBody(parameters, args);
         if (!engine.host().runsOnCaller(limits)) {
             launch(body);
@@ -726,7 +724,7 @@ public final class EngineProcess implements AutoCloseable {
             logReader = LogReader.locate(engine.module(), instance);
             engine.setFuel(instance, fuelBefore);
             if (origin == null && engine.hasInitialize()) {
-                instance.export(EngineChecker.INITIALIZE).apply();
+                instance.export(Abi.INITIALIZE).apply();
             }
             outcome = body.run(instance, memory);
             if (engine.fuelLeft(instance) < 0) {
@@ -836,8 +834,8 @@ public final class EngineProcess implements AutoCloseable {
         long windowEnd = 0;
         if (spanBytes > 0 && engine.hasSpanWindow()) {
             long fuelBefore = engine.fuelLeft(instance);
-            base = Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW).apply()[0]);
-            windowEnd = base + Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW_SIZE).apply()[0]);
+            base = Integer.toUnsignedLong((int) instance.export(Abi.SPAN_WINDOW).apply()[0]);
+            windowEnd = base + Integer.toUnsignedLong((int) instance.export(Abi.SPAN_WINDOW_SIZE).apply()[0]);
             engine.setFuel(instance, fuelBefore);
             long memoryEnd = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
             if (base % Span.PAGE_SIZE != 0 || windowEnd > memoryEnd) {

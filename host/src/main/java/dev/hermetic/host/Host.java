@@ -13,13 +13,12 @@ import dev.hermetic.hooks.HookTable;
 import dev.hermetic.host.internal.EngineCache;
 import dev.hermetic.host.internal.CodeCompiler;
 import dev.hermetic.host.internal.CodeStore;
-import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.JvmFlags;
 import dev.hermetic.host.internal.MemoryImage;
-import dev.hermetic.host.internal.Metrics;
 import dev.hermetic.vmo.MemoryBudget;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
+import dev.hermetic.host.internal.wasm.ModuleFeatures;
 import dev.hermetic.host.internal.wasm.ModuleGate;
-import dev.hermetic.host.internal.wasm.RuntimeSupport;
 import dev.hermetic.host.internal.wasm.code.CodeDecoder;
 import dev.hermetic.host.internal.wasm.fuel.FuelMeter;
 import dev.hermetic.host.internal.wasm.split.FunctionSplitter;
@@ -409,7 +408,13 @@ public final class Host implements AutoCloseable {
      * WebAssembly feature this host's mode does not run; returns {@code wasm}.
      */
     private byte[] gate(byte[] wasm) {
-        List<String> refusals = RuntimeSupport.refusals(ModuleGate.check(wasm, CodeDecoder.DEFAULT_MAX_LOCALS), mode);
+        ModuleFeatures features;
+        try {
+            features = ModuleGate.check(wasm, CodeDecoder.DEFAULT_MAX_LOCALS);
+        } catch (MalformedModuleException e) {
+            throw new EngineFormatException(e.getMessage(), e);
+        }
+        List<String> refusals = RuntimeSupport.refusals(features, mode);
         if (!refusals.isEmpty()) {
             throw new EngineRefusedException(refusals);
         }

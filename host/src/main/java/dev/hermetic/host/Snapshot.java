@@ -1,9 +1,10 @@
 package dev.hermetic.host;
 
+import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.CList;
 import dev.hermetic.hooks.HookGate;
-import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemorySnapshot;
@@ -330,7 +331,9 @@ public final class Snapshot implements AutoCloseable {
         }
         try {
             return PortableModule.write(metered ? engine.meteredBytes() : engine.bytes(), written, memory.pages(),
-                    memory.read(), Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+                    memory.read(), Set.of(Abi.ENGINE_INIT, Abi.INITIALIZE));
+        } catch (MalformedModuleException e) {
+            throw new EngineFormatException(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new HermeticException("the warm state does not fit a portable module: " + e.getMessage(), e);
         } finally {

@@ -1,7 +1,7 @@
 package dev.hermetic.host;
 
+import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
-import dev.hermetic.host.internal.EngineChecker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -81,7 +81,7 @@ public final class WarmProcess implements AutoCloseable {
                 return new ProcessResult.Returned(Optional.empty());
             }
             try {
-                Optional<Value> value = warm.call(EngineChecker.ENGINE_START, task.args());
+                Optional<Value> value = warm.call(Abi.ENGINE_START, task.args());
                 memory.endCall();
                 task.done().complete(new Returned(value, memory.committedBytes()));
             } catch (Throwable t) {
@@ -138,7 +138,7 @@ public final class WarmProcess implements AutoCloseable {
     }
 
     private Filters.Ran callMeasured(Arg... args) throws InterruptedException {
-        EngineProcess.checkArguments(EngineChecker.ENGINE_START, process.engine().startParameters(), args);
+        EngineProcess.checkArguments(Abi.ENGINE_START, process.engine().startParameters(), args);
         lock.lockInterruptibly();
         try {
             if (!process.isAlive()) {

@@ -1,7 +1,7 @@
 package dev.hermetic.host;
 
+import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
-import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.vmo.Vmo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,7 +41,7 @@ public final class ZygoteBench {
         Limits limits = Limits.builder().withDeadline(Duration.ofMinutes(5)).build();
         try (Host host = Host.builder().withDefaultLimits(limits).build()) {
             Engine engine = host.load(name, Fixtures.engine(name));
-            boolean hasInit = EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent();
+            boolean hasInit = EngineChecker.exportedFunction(engine.module(), Abi.ENGINE_INIT).isPresent();
             long t0 = System.nanoTime();
             // The warm-up is engine_init and, for a filter, one sample request: lazy state that
             // the first request builds (classifier's regex caches) is then in the snapshot too.
@@ -50,7 +50,7 @@ public final class ZygoteBench {
                 if (engine.startParameters().size() == 4) {
                     Vmo in = Vmo.create(4096);
                     in.write(SAMPLE, 0);
-                    w.call(EngineChecker.ENGINE_START, Span.readOnly(in, 0, SAMPLE.length),
+                    w.call(Abi.ENGINE_START, Span.readOnly(in, 0, SAMPLE.length),
                             Span.writable(Vmo.create(4096), 0, 4096));
                 }
             });
@@ -83,10 +83,10 @@ public final class ZygoteBench {
         ProcessMemory memory = engine.host().newMemory(engine, limits);
         Instance instance = engine.instantiate(memory, null, null);
         if (engine.hasInitialize()) {
-            instance.export(EngineChecker.INITIALIZE).apply();
+            instance.export(Abi.INITIALIZE).apply();
         }
-        if (init && EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent()) {
-            instance.export(EngineChecker.ENGINE_INIT).apply();
+        if (init && EngineChecker.exportedFunction(engine.module(), Abi.ENGINE_INIT).isPresent()) {
+            instance.export(Abi.ENGINE_INIT).apply();
         }
         return memory::release;
     }
@@ -98,7 +98,7 @@ public final class ZygoteBench {
                 .withMachineFactory(engine.machineFactory())
                 .build();
         if (engine.hasInitialize()) {
-            instance.export(EngineChecker.INITIALIZE).apply();
+            instance.export(Abi.INITIALIZE).apply();
         }
         return () -> {};
     }
@@ -130,7 +130,7 @@ public final class ZygoteBench {
             Instance instance = zygote.instantiate(memory, null, null);
             if (engine.startParameters().size() == 4) {
                 Vmo output = Vmo.create(4096);
-                unused.warmInstance(instance, memory).call(EngineChecker.ENGINE_START,
+                unused.warmInstance(instance, memory).call(Abi.ENGINE_START,
                         Span.readOnly(input, 0, line.length), Span.writable(output, 0, 4096));
             }
             live.add(instance);
