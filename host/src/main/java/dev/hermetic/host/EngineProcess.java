@@ -8,6 +8,7 @@ import dev.hermetic.vmo.ZxException;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
 import dev.hermetic.host.internal.SpansDoNotFit;
+import dev.hermetic.host.internal.VdsoImports;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -690,28 +691,26 @@ public final class EngineProcess implements AutoCloseable {
         try {
             // A kill before the thread ran interrupted nothing: its interrupt is made here.
             killSwitch.check();
-            if (origin == null) {
-                memory = engine.host().newMemory(engine, limits);
-                instance = engine.instantiate(memory, new dev.hermetic.host.internal.VdsoImports.Binding(hookGate, killSwitch), limits.fuel());
-            } else {
-                try {
-                    ready = origin.takeReady(limits);
-                    if (ready != null) {
-                        ready.bind(hookGate, killSwitch);
-                        memory = ready.memory();
-                        engine.host().adopt(memory);
-                        instance = ready.instance();
-                        // The reset restored the warm counter with the globals; a clone spends its own budget.
-                        engine.setFuel(instance, limits.fuel());
-                    } else {
-                        var binding = new dev.hermetic.host.internal.VdsoImports.Binding(hookGate, killSwitch);
-                        memory = engine.host().newCloneMemory(origin, limits);
-                        instance = origin.instantiate(memory, binding, limits.fuel());
-                        ready = origin.newReady(instance, memory, binding, limits);
-                    }
-                } finally {
-                    releaseSnapshot(origin, holdsSnapshot);
+            try {
+                // A clone runs on an instance its snapshot's pool has ready, if there is one;
+                // otherwise one is built, for a fresh process and a clone alike.
+                ready = origin == null ? null : origin.takeReady(limits);
+                if (ready != null) {
+                    ready.bind(hookGate, killSwitch);
+                    memory = ready.memory();
+                    engine.host().adopt(memory);
+                    instance = ready.instance();
+                    // The reset restored the warm counter with the globals; a clone spends its own budget.
+                    engine.setFuel(instance, limits.fuel());
+                } else {
+                    var binding = new VdsoImports.Binding(hookGate, killSwitch);
+                    memory = engine.host().newMemory(engine, origin, limits);
+                    instance = engine.instantiate(memory, binding, limits.fuel(), origin == null ? null : origin.state());
+                    ready = origin == null ? null : origin.newReady(instance, memory, binding, limits);
                 }
+            } finally {
+                // A no-op for a fresh process: it holds no snapshot.
+                releaseSnapshot(origin, holdsSnapshot);
             }
             this.instance = instance;
             if (killReason.get() != null) {
@@ -730,7 +729,7 @@ public final class EngineProcess implements AutoCloseable {
             if (engine.fuelLeft(instance) < 0) {
                 // The last runs of code only decrement: a body that returned over its budget ends out of fuel too.
                 outcome = null;
-                failure = new dev.hermetic.host.internal.VdsoImports.FuelExhausted();
+                failure = new VdsoImports.FuelExhausted();
             }
         } catch (Throwable t) {
             // Everything the engine can cause ends here, OutOfMemoryError and StackOverflowError included.

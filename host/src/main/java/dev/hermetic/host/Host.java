@@ -620,9 +620,15 @@ public final class Host implements AutoCloseable {
         return scheduler;
     }
 
-    /** A fresh memory for one process of {@code engine}, counted as live until released. */
-    ProcessMemory newMemory(Engine engine, Limits limits) {
-        ProcessMemory memory = ProcessMemory.fresh(engine.image(), limits, processBudget(limits), liveMemories::remove);
+    /**
+     * A memory for one process of {@code engine}, counted as live until released: a fresh one
+     * from the engine's image when {@code origin} is null, otherwise a clone of {@code origin}'s
+     * frozen pages.
+     */
+    ProcessMemory newMemory(Engine engine, Snapshot origin, Limits limits) {
+        ProcessMemory memory = origin == null
+                ? ProcessMemory.fresh(engine.image(), limits, processBudget(limits), liveMemories::remove)
+                : ProcessMemory.cloneOf(origin.memory(), limits, processBudget(limits), liveMemories::remove);
         liveMemories.add(memory);
         return memory;
     }
@@ -635,13 +641,6 @@ public final class Host implements AutoCloseable {
     /** A fresh budget for one process under {@code limits}. */
     MemoryBudget newProcessBudget(Limits limits) {
         return processBudget(limits);
-    }
-
-    /** A memory for a clone of {@code snapshot}, counted as live until released. */
-    ProcessMemory newCloneMemory(Snapshot snapshot, Limits limits) {
-        ProcessMemory memory = ProcessMemory.cloneOf(snapshot.memory(), limits, processBudget(limits), liveMemories::remove);
-        liveMemories.add(memory);
-        return memory;
     }
 
     /** A process's own budget: its limit capped by the ceiling, every byte also drawn from the host's. */

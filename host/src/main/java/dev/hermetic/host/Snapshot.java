@@ -399,31 +399,6 @@ public final class Snapshot implements AutoCloseable {
         return state;
     }
 
-    /** Builds a clone's instance over {@code processMemory}, already made from {@link #memory}: no engine code runs. */
-    Instance instantiate(ProcessMemory processMemory, HookGate gate, KillSwitch kill) {
-        return instantiate(processMemory, new VdsoImports.Binding(gate, kill), Limits.UNLIMITED_FUEL);
-    }
-
-    /**
-     * As {@link #instantiate(ProcessMemory, HookGate, KillSwitch)}, the hook imports bound through
-     * {@code binding} and the clone given {@code fuel} to spend.
-     */
-    Instance instantiate(ProcessMemory processMemory, VdsoImports.Binding binding, long fuel) {
-        // The engine's instance module has no start section: a clone must not run it again.
-        Instance instance = Instance.builder(engine.instanceModule())
-                .withImportValues(engine.imports(binding))
-                .withMachineFactory(engine.machineFactory())
-                .withMemoryFactory(processMemory::create)
-                .withGlobalFactory(state.globalFactory())
-                .withTableFactory(processMemory.tables())
-                .withStart(false)
-                .build();
-        state.restoreInto(instance);
-        // The warm counter came with the globals; a clone spends its own budget.
-        engine.setFuel(instance, fuel);
-        return instance;
-    }
-
     /** Gives a clone's c-list the warm process's references, under the same names. */
     void restoreReferences(CList clist) {
         for (String kref : krefs) {

@@ -2,6 +2,7 @@ package dev.hermetic.host;
 
 import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
+import dev.hermetic.host.internal.VdsoImports;
 import dev.hermetic.vmo.Vmo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,8 +81,8 @@ public final class ZygoteBench {
 
     /** A fresh instance as a process gets one, with engine_init when asked; returns how to release it. */
     private static Runnable freshInstance(Engine engine, Limits limits, boolean init) {
-        ProcessMemory memory = engine.host().newMemory(engine, limits);
-        Instance instance = engine.instantiate(memory, null, null);
+        ProcessMemory memory = engine.host().newMemory(engine, null, limits);
+        Instance instance = engine.instantiate(memory, new VdsoImports.Binding(null, null), Limits.UNLIMITED_FUEL, null);
         if (engine.hasInitialize()) {
             instance.export(Abi.INITIALIZE).apply();
         }
@@ -105,8 +106,8 @@ public final class ZygoteBench {
 
     /** A clone's instance; returns how to release it. */
     private static Runnable clone(Snapshot zygote, Limits limits) {
-        ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote, limits);
-        zygote.instantiate(memory, null, null);
+        ProcessMemory memory = zygote.engine().host().newMemory(zygote.engine(), zygote, limits);
+        zygote.engine().instantiate(memory, new VdsoImports.Binding(null, null), Limits.UNLIMITED_FUEL, zygote.state());
         return memory::release;
     }
 
@@ -126,8 +127,8 @@ public final class ZygoteBench {
                 System.out.printf("(stopped at %d clones: the heap is 3/4 full)%n", i);
                 break;
             }
-            ProcessMemory memory = engine.host().newCloneMemory(zygote, limits);
-            Instance instance = zygote.instantiate(memory, null, null);
+            ProcessMemory memory = engine.host().newMemory(engine, zygote, limits);
+            Instance instance = engine.instantiate(memory, new VdsoImports.Binding(null, null), Limits.UNLIMITED_FUEL, zygote.state());
             if (engine.startParameters().size() == 4) {
                 Vmo output = Vmo.create(4096);
                 unused.warmInstance(instance, memory).call(Abi.ENGINE_START,
