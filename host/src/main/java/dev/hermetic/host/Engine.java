@@ -1,6 +1,5 @@
 package dev.hermetic.host;
 
-import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
@@ -8,6 +7,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.hermetic.host.abi.Abi;
 import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryImage;

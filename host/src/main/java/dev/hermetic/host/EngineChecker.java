@@ -1,6 +1,5 @@
 package dev.hermetic.host;
 
-import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
@@ -8,6 +7,7 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.hermetic.host.abi.Abi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

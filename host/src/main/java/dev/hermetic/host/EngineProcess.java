@@ -1,8 +1,8 @@
 package dev.hermetic.host;
 
-import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
+import dev.hermetic.host.abi.Abi;
 import dev.hermetic.vmo.Rights;
 import dev.hermetic.vmo.ZxException;
 import dev.hermetic.host.internal.KillSwitch;

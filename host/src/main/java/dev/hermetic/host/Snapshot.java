@@ -1,15 +1,15 @@
 package dev.hermetic.host;
 
-import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.CList;
 import dev.hermetic.hooks.HookGate;
-import dev.hermetic.host.internal.wasm.MalformedModuleException;
+import dev.hermetic.host.abi.Abi;
 import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
 import dev.hermetic.host.internal.VdsoImports;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.vmo.Vmo;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.hermetic.host;
 
-import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
+import dev.hermetic.host.abi.Abi;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;

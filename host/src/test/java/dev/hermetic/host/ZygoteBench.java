@@ -1,7 +1,7 @@
 package dev.hermetic.host;
 
-import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.Instance;
+import dev.hermetic.host.abi.Abi;
 import dev.hermetic.host.internal.VdsoImports;
 import dev.hermetic.vmo.Vmo;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.hermetic.host.internal;
 
-import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.ConstExpr;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.Sections;
 import dev.hermetic.host.internal.wasm.Sections.Section;
 import dev.hermetic.host.internal.wasm.WasmReader;

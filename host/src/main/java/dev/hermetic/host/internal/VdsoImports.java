@@ -1,6 +1,5 @@
 package dev.hermetic.host.internal;
 
-import dev.hermetic.host.abi.Abi;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -9,7 +8,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import dev.hermetic.hooks.EngineMemory;
 import dev.hermetic.hooks.HookGate;
-import dev.hermetic.host.Vdso;
+import dev.hermetic.host.abi.Abi;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package dev.hermetic.host.internal;
 
-import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import com.dylibso.chicory.wasm.types.MutabilityType;
 import dev.hermetic.host.Fixtures;
 import dev.hermetic.host.internal.WarmInstances.Outcome;
 import dev.hermetic.host.internal.WarmInstances.Snapshot;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

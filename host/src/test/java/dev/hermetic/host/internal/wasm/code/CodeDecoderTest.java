@@ -1,11 +1,11 @@
 package dev.hermetic.host.internal.wasm.code;
 
-import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hermetic.engines.Engines;
 import dev.hermetic.host.Fixtures;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.Sections;
 import dev.hermetic.host.internal.wasm.WasmWriter;
 import java.io.IOException;
