@@ -14,6 +14,7 @@ module dev.hermetic.host {
     requires jdk.management;
 
     exports dev.hermetic.host;
+    exports dev.hermetic.host.abi;
     exports dev.hermetic.host.memory;
     exports dev.hermetic.host.cli;
 

@@ -7,10 +7,10 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
-import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.abi.Abi;
+import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryImage;
-import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.VdsoImports;
 import dev.hermetic.hooks.HookGate;
 import java.util.List;
@@ -90,11 +90,11 @@ public final class Engine implements AutoCloseable {
         this.sharedImports = VdsoImports.importsHooks(module) ? null : VdsoImports.forProcess(module, null, null);
         this.image = image;
         this.info = info;
-        FunctionType start = EngineChecker.exportedFunction(module, EngineChecker.ENGINE_START).orElseThrow();
+        FunctionType start = EngineChecker.exportedFunction(module, Abi.ENGINE_START).orElseThrow();
         this.startParameters = start.params().stream().map(Engine::valueType).toList();
         this.startResult = start.returns().stream().map(Engine::valueType).findFirst();
-        this.hasSpanWindow = EngineChecker.exportedFunction(module, EngineChecker.SPAN_WINDOW).isPresent();
-        this.hasInitialize = EngineChecker.exportedFunction(module, EngineChecker.INITIALIZE).isPresent();
+        this.hasSpanWindow = EngineChecker.exportedFunction(module, Abi.SPAN_WINDOW).isPresent();
+        this.hasInitialize = EngineChecker.exportedFunction(module, Abi.INITIALIZE).isPresent();
     }
 
     /** The value type of a number; null for anything else (vectors, references). */
@@ -353,26 +353,33 @@ public final class Engine implements AutoCloseable {
         return instanceModule;
     }
 
-    /** Instantiates the module over {@code memory} with no fuel budget. */
-    Instance instantiate(ProcessMemory memory, HookGate gate, KillSwitch kill) {
-        return instantiate(memory, new VdsoImports.Binding(gate, kill), Limits.UNLIMITED_FUEL);
-    }
-
     /**
-     * Instantiates the module over {@code memory}, the hook imports bound through {@code binding},
-     * with {@code fuel} to spend: data segments applied, start function run.
+     * Builds a process's instance over {@code memory}, the hook imports bound through
+     * {@code binding}, with {@code fuel} to spend; fresh processes and clones differ only in
+     * {@code warm}. A fresh process ({@code warm} null, {@code memory} made from the engine's
+     * image) gets the module's own globals and tables and runs its start function. A clone
+     * ({@code memory} made from the snapshot's frozen pages) gets {@code warm}'s globals and
+     * table entries and runs no engine code: the instance module has no start section, and the
+     * warm process ran it already.
      */
-    Instance instantiate(ProcessMemory memory, VdsoImports.Binding binding, long fuel) {
-        Instance instance = Instance.builder(instanceModule)
+    Instance instantiate(ProcessMemory memory, VdsoImports.Binding binding, long fuel, InstanceState warm) {
+        Instance.Builder builder = Instance.builder(instanceModule)
                 .withImportValues(imports(binding))
                 .withMachineFactory(machineFactory)
                 .withMemoryFactory(memory::create)
                 .withTableFactory(memory.tables())
                 // Chicory would call an exported _start (a WASI command's entry); the ABI never does.
-                .withStart(false)
-                .build();
+                .withStart(false);
+        if (warm != null) {
+            builder.withGlobalFactory(warm.globalFactory());
+        }
+        Instance instance = builder.build();
+        if (warm != null) {
+            warm.restoreInto(instance);
+        }
+        // A clone's warm counter came with the globals; every process spends its own budget.
         setFuel(instance, fuel);
-        if (startFunction >= 0) {
+        if (warm == null && startFunction >= 0) {
             instance.getMachine().call(startFunction, new long[0]);
         }
         return instance;

@@ -2,15 +2,13 @@ package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
+import dev.hermetic.host.abi.Abi;
 import dev.hermetic.vmo.Rights;
 import dev.hermetic.vmo.ZxException;
-import dev.hermetic.host.internal.EngineChecker;
-import dev.hermetic.host.internal.LogReader;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemoryLimitExceeded;
-import dev.hermetic.host.internal.Outcomes;
-import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.SpansDoNotFit;
+import dev.hermetic.host.internal.VdsoImports;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +16,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,8 +57,10 @@ public final class EngineProcess implements AutoCloseable {
     private final HookGate hookGate;
     /** The snapshot this process is a clone of; null for a freshly instantiated process. */
     private final Snapshot origin;
-    /** Completed exactly once, when the engine thread has ended. */
+    /** Completed exactly once, and only normally ({@link #finish}), when the engine thread has ended. */
     private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
+    /** Opened right after {@link #result} completes: callers wait on it interruptibly, then join the result. */
+    private final CountDownLatch ended = new CountDownLatch(1);
     /** Why the host asked the process to stop; set at most once, null while nobody asked. */
     private final AtomicReference<KillReason> killReason = new AtomicReference<>();
     /** Thrown with the first kill request and never reset: the vDSO refuses to return into a killed engine. */
@@ -202,7 +202,7 @@ public final class EngineProcess implements AutoCloseable {
      */
     public EngineProcess start(Arg... args) {
         List<ValueType> parameters = engine.startParameters();
-        checkArguments(EngineChecker.ENGINE_START, parameters, args);
+        checkArguments(Abi.ENGINE_START, parameters, args);
         return launch(startBody(parameters, args));
     }
 
@@ -210,7 +210,7 @@ public final class EngineProcess implements AutoCloseable {
     private Body startBody(List<ValueType> parameters, Arg[] args) {
         return (instance, memory) -> {
             long[] raw = placeArguments(instance, memory, parameters.size(), args);
-            long[] returned = instance.export(EngineChecker.ENGINE_START).apply(raw);
+            long[] returned = instance.export(Abi.ENGINE_START).apply(raw);
             return new ProcessResult.Returned(engine.startResult().map(type -> new Value(type, returned[0])));
         };
     }
@@ -328,7 +328,7 @@ public final class EngineProcess implements AutoCloseable {
      */
     public ProcessResult run(Arg... args) throws InterruptedException {
         List<ValueType> parameters = engine.startParameters();
-        checkArguments(EngineChecker.ENGINE_START, parameters, args);
+        checkArguments(Abi.ENGINE_START, parameters, args);
         Body body = startBody(parameters, args);
         if (!engine.host().runsOnCaller(limits)) {
             launch(body);
@@ -375,10 +375,11 @@ public final class EngineProcess implements AutoCloseable {
      * @throws InterruptedException if the caller is interrupted while waiting; the process is closed
      */
     private boolean awaitSlot(Admission admission) throws InterruptedException {
-        CompletableFuture<Void> slot = new CompletableFuture<>();
+        // One permit, released once when the slot is handed over.
+        Semaphore slot = new Semaphore(0);
         Runnable whenAdmitted = () -> {
             admitted.set(true);
-            slot.complete(null);
+            slot.release();
         };
         try {
             if (admission.enter(whenAdmitted)) {
@@ -394,23 +395,21 @@ public final class EngineProcess implements AutoCloseable {
         queuedDispatch = whenAdmitted;
         KillReason why = KillReason.DEADLINE;
         try {
-            slot.get(limits.deadline().toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
+            if (slot.tryAcquire(limits.deadline().toNanos(), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
             // Deadline passed in the queue.
         } catch (InterruptedException e) {
             if (!admission.cancel(whenAdmitted)) {
                 // Admitted meanwhile: the slot is being handed over; once it is, finish gives it back.
-                slot.join();
+                slot.acquireUninterruptibly();
             }
             unstartedRelease.clean();
             finish(new ProcessResult.Killed(KillReason.BY_HOST));
             throw e;
-        } catch (ExecutionException e) {
-            throw unreachable(e);
         }
         if (!admission.cancel(whenAdmitted)) {
-            slot.join();
+            slot.acquireUninterruptibly();
             return true;
         }
         if (killReason.compareAndSet(null, why)) {
@@ -565,11 +564,8 @@ public final class EngineProcess implements AutoCloseable {
      */
     public ProcessResult await() throws InterruptedException {
         requireStarted();
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw unreachable(e);
-        }
+        ended.await();
+        return result.join();
     }
 
     /**
@@ -579,18 +575,7 @@ public final class EngineProcess implements AutoCloseable {
      */
     public Optional<ProcessResult> await(Duration timeout) throws InterruptedException {
         requireStarted();
-        try {
-            return Optional.of(result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /** {@link #result} is only ever completed normally ({@link #finish}); its future cannot fail. */
-    private static IllegalStateException unreachable(ExecutionException e) {
-        return new IllegalStateException("a process result completed exceptionally", e);
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS) ? Optional.of(result.join()) : Optional.empty();
     }
 
     /** Waits for the end without giving way to interrupts: for a process that was killed or told to end. */
@@ -706,28 +691,26 @@ public final class EngineProcess implements AutoCloseable {
         try {
             // A kill before the thread ran interrupted nothing: its interrupt is made here.
             killSwitch.check();
-            if (origin == null) {
-                memory = engine.host().newMemory(engine, limits);
-                instance = engine.instantiate(memory, new dev.hermetic.host.internal.VdsoImports.Binding(hookGate, killSwitch), limits.fuel());
-            } else {
-                try {
-                    ready = origin.takeReady(limits);
-                    if (ready != null) {
-                        ready.bind(hookGate, killSwitch);
-                        memory = ready.memory();
-                        engine.host().adopt(memory);
-                        instance = ready.instance();
-                        // The reset restored the warm counter with the globals; a clone spends its own budget.
-                        engine.setFuel(instance, limits.fuel());
-                    } else {
-                        var binding = new dev.hermetic.host.internal.VdsoImports.Binding(hookGate, killSwitch);
-                        memory = engine.host().newCloneMemory(origin, limits);
-                        instance = origin.instantiate(memory, binding, limits.fuel());
-                        ready = origin.newReady(instance, memory, binding, limits);
-                    }
-                } finally {
-                    releaseSnapshot(origin, holdsSnapshot);
+            try {
+                // A clone runs on an instance its snapshot's pool has ready, if there is one;
+                // otherwise one is built, for a fresh process and a clone alike.
+                ready = origin == null ? null : origin.takeReady(limits);
+                if (ready != null) {
+                    ready.bind(hookGate, killSwitch);
+                    memory = ready.memory();
+                    engine.host().adopt(memory);
+                    instance = ready.instance();
+                    // The reset restored the warm counter with the globals; a clone spends its own budget.
+                    engine.setFuel(instance, limits.fuel());
+                } else {
+                    var binding = new VdsoImports.Binding(hookGate, killSwitch);
+                    memory = engine.host().newMemory(engine, origin, limits);
+                    instance = engine.instantiate(memory, binding, limits.fuel(), origin == null ? null : origin.state());
+                    ready = origin == null ? null : origin.newReady(instance, memory, binding, limits);
                 }
+            } finally {
+                // A no-op for a fresh process: it holds no snapshot.
+                releaseSnapshot(origin, holdsSnapshot);
             }
             this.instance = instance;
             if (killReason.get() != null) {
@@ -740,20 +723,20 @@ public final class EngineProcess implements AutoCloseable {
             logReader = LogReader.locate(engine.module(), instance);
             engine.setFuel(instance, fuelBefore);
             if (origin == null && engine.hasInitialize()) {
-                instance.export(EngineChecker.INITIALIZE).apply();
+                instance.export(Abi.INITIALIZE).apply();
             }
             outcome = body.run(instance, memory);
             if (engine.fuelLeft(instance) < 0) {
                 // The last runs of code only decrement: a body that returned over its budget ends out of fuel too.
                 outcome = null;
-                failure = new dev.hermetic.host.internal.VdsoImports.FuelExhausted();
+                failure = new VdsoImports.FuelExhausted();
             }
         } catch (Throwable t) {
             // Everything the engine can cause ends here, OutOfMemoryError and StackOverflowError included.
             failure = t;
         }
         // Read before the memory is released; readLog never throws, so log is set from here on.
-        log = readLog(logReader, memory);
+        log = readLog(logReader, instance);
         KillReason reason = killReason.get();
         Instance ran = instance;
         if (ran != null && !fuelFinal) {
@@ -796,13 +779,13 @@ public final class EngineProcess implements AutoCloseable {
         finish(end);
     }
 
-    /** The log the engine left in {@code memory}; empty when there is none or it cannot be read. */
-    private static ProcessLog readLog(Optional<LogReader> reader, ProcessMemory memory) {
-        if (reader.isEmpty() || memory == null) {
+    /** The log the engine left in {@code instance}'s memory; empty when there is none or it cannot be read. */
+    private static ProcessLog readLog(Optional<LogReader> reader, Instance instance) {
+        if (reader.isEmpty() || instance == null) {
             return ProcessLog.EMPTY;
         }
         try {
-            LogReader.Contents contents = reader.get().read(memory.memory());
+            LogReader.Contents contents = reader.get().read(instance.memory());
             return new ProcessLog(contents.bytes(), contents.dropped());
         } catch (RuntimeException | OutOfMemoryError e) {
             // A log is a diagnostic: failing to read it must not change how the process ended.
@@ -850,8 +833,8 @@ public final class EngineProcess implements AutoCloseable {
         long windowEnd = 0;
         if (spanBytes > 0 && engine.hasSpanWindow()) {
             long fuelBefore = engine.fuelLeft(instance);
-            base = Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW).apply()[0]);
-            windowEnd = base + Integer.toUnsignedLong((int) instance.export(EngineChecker.SPAN_WINDOW_SIZE).apply()[0]);
+            base = Integer.toUnsignedLong((int) instance.export(Abi.SPAN_WINDOW).apply()[0]);
+            windowEnd = base + Integer.toUnsignedLong((int) instance.export(Abi.SPAN_WINDOW_SIZE).apply()[0]);
             engine.setFuel(instance, fuelBefore);
             long memoryEnd = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
             if (base % Span.PAGE_SIZE != 0 || windowEnd > memoryEnd) {
@@ -911,6 +894,7 @@ public final class EngineProcess implements AutoCloseable {
             Runnable next = admitted.compareAndSet(true, false) ? engine.host().admission().exit() : null;
             engine.host().ended(this);
             result.complete(outcome);
+            ended.countDown();
             if (next != null) {
                 next.run();
             }

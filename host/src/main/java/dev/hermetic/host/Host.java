@@ -13,16 +13,13 @@ import dev.hermetic.hooks.HookTable;
 import dev.hermetic.host.internal.EngineCache;
 import dev.hermetic.host.internal.CodeCompiler;
 import dev.hermetic.host.internal.CodeStore;
-import dev.hermetic.host.internal.EngineChecker;
 import dev.hermetic.host.internal.JvmFlags;
 import dev.hermetic.host.internal.MemoryImage;
-import dev.hermetic.host.internal.Metrics;
-import dev.hermetic.host.internal.ProcessMemories;
-import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.vmo.MemoryBudget;
+import dev.hermetic.host.internal.wasm.ModuleFeatures;
 import dev.hermetic.host.internal.wasm.ModuleGate;
 import dev.hermetic.host.internal.wasm.StubbedCode;
-import dev.hermetic.host.internal.wasm.RuntimeSupport;
 import dev.hermetic.host.internal.wasm.code.CodeDecoder;
 import dev.hermetic.host.internal.wasm.fuel.FuelMeter;
 import dev.hermetic.host.internal.wasm.split.FunctionSplitter;
@@ -429,7 +426,13 @@ public final class Host implements AutoCloseable {
      * WebAssembly feature this host's mode does not run; returns {@code wasm}.
      */
     private byte[] gate(byte[] wasm) {
-        List<String> refusals = RuntimeSupport.refusals(ModuleGate.check(wasm, CodeDecoder.DEFAULT_MAX_LOCALS), mode);
+        ModuleFeatures features;
+        try {
+            features = ModuleGate.check(wasm, CodeDecoder.DEFAULT_MAX_LOCALS);
+        } catch (MalformedModuleException e) {
+            throw new EngineFormatException(e.getMessage(), e);
+        }
+        List<String> refusals = RuntimeSupport.refusals(features, mode);
         if (!refusals.isEmpty()) {
             throw new EngineRefusedException(refusals);
         }
@@ -647,9 +650,15 @@ public final class Host implements AutoCloseable {
         return scheduler;
     }
 
-    /** A fresh memory for one process of {@code engine}, counted as live until released. */
-    ProcessMemory newMemory(Engine engine, Limits limits) {
-        ProcessMemory memory = ProcessMemories.vmo(engine.image(), limits, processBudget(limits), liveMemories::remove);
+    /**
+     * A memory for one process of {@code engine}, counted as live until released: a fresh one
+     * from the engine's image when {@code origin} is null, otherwise a clone of {@code origin}'s
+     * frozen pages.
+     */
+    ProcessMemory newMemory(Engine engine, Snapshot origin, Limits limits) {
+        ProcessMemory memory = origin == null
+                ? ProcessMemory.fresh(engine.image(), limits, processBudget(limits), liveMemories::remove)
+                : ProcessMemory.cloneOf(origin.memory(), limits, processBudget(limits), liveMemories::remove);
         liveMemories.add(memory);
         return memory;
     }
@@ -662,13 +671,6 @@ public final class Host implements AutoCloseable {
     /** A fresh budget for one process under {@code limits}. */
     MemoryBudget newProcessBudget(Limits limits) {
         return processBudget(limits);
-    }
-
-    /** A memory for a clone of {@code snapshot}, counted as live until released. */
-    ProcessMemory newCloneMemory(Snapshot snapshot, Limits limits) {
-        ProcessMemory memory = ProcessMemories.clone(snapshot.memory(), limits, processBudget(limits), liveMemories::remove);
-        liveMemories.add(memory);
-        return memory;
     }
 
     /** A process's own budget: its limit capped by the ceiling, every byte also drawn from the host's. */

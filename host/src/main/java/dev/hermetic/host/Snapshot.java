@@ -3,13 +3,13 @@ package dev.hermetic.host;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.CList;
 import dev.hermetic.hooks.HookGate;
-import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.abi.Abi;
 import dev.hermetic.host.internal.InstanceState;
 import dev.hermetic.host.internal.KillSwitch;
 import dev.hermetic.host.internal.MemorySnapshot;
 import dev.hermetic.host.internal.PortableModule;
-import dev.hermetic.host.internal.ProcessMemory;
 import dev.hermetic.host.internal.VdsoImports;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.vmo.Vmo;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -331,7 +331,9 @@ public final class Snapshot implements AutoCloseable {
         }
         try {
             return PortableModule.write(metered ? engine.meteredBytes() : engine.bytes(), written, memory.pages(),
-                    memory.read(), Set.of(EngineChecker.ENGINE_INIT, EngineChecker.INITIALIZE));
+                    memory.read(), Set.of(Abi.ENGINE_INIT, Abi.INITIALIZE));
+        } catch (MalformedModuleException e) {
+            throw new EngineFormatException(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new HermeticException("the warm state does not fit a portable module: " + e.getMessage(), e);
         } finally {
@@ -395,31 +397,6 @@ public final class Snapshot implements AutoCloseable {
 
     InstanceState state() {
         return state;
-    }
-
-    /** Builds a clone's instance over {@code processMemory}, already made from {@link #memory}: no engine code runs. */
-    Instance instantiate(ProcessMemory processMemory, HookGate gate, KillSwitch kill) {
-        return instantiate(processMemory, new VdsoImports.Binding(gate, kill), Limits.UNLIMITED_FUEL);
-    }
-
-    /**
-     * As {@link #instantiate(ProcessMemory, HookGate, KillSwitch)}, the hook imports bound through
-     * {@code binding} and the clone given {@code fuel} to spend.
-     */
-    Instance instantiate(ProcessMemory processMemory, VdsoImports.Binding binding, long fuel) {
-        // The engine's instance module has no start section: a clone must not run it again.
-        Instance instance = Instance.builder(engine.instanceModule())
-                .withImportValues(engine.imports(binding))
-                .withMachineFactory(engine.machineFactory())
-                .withMemoryFactory(processMemory::create)
-                .withGlobalFactory(state.globalFactory())
-                .withTableFactory(processMemory.tables())
-                .withStart(false)
-                .build();
-        state.restoreInto(instance);
-        // The warm counter came with the globals; a clone spends its own budget.
-        engine.setFuel(instance, fuel);
-        return instance;
     }
 
     /** Gives a clone's c-list the warm process's references, under the same names. */

@@ -1,25 +1,20 @@
 package dev.hermetic.host;
 
+import dev.hermetic.host.abi.Abi;
 import java.util.Set;
 
 /**
  * The host-import table an engine may use: its only door out. An engine importing anything
- * else — WASI, another module, a memory, a table, a global — is refused at load.
+ * else — WASI, another module, a memory, a table, a global — is refused at load. The names are
+ * {@link Abi}'s.
  */
 public enum Vdso {
     /** {@code vdso.process_exit(i64)} only. */
-    EXIT_ONLY(Set.of(Vdso.PROCESS_EXIT)),
+    EXIT_ONLY(Set.of(Abi.PROCESS_EXIT)),
     /** {@code process_exit} plus the hook calls {@code hook_call} and {@code hook_result}. */
-    WITH_HOOKS(Set.of(Vdso.PROCESS_EXIT, Vdso.HOOK_CALL, Vdso.HOOK_RESULT));
+    WITH_HOOKS(Set.of(Abi.PROCESS_EXIT, Abi.HOOK_CALL, Abi.HOOK_RESULT));
 
-    /** The import module every vDSO function lives in. */
-    public static final String MODULE = "vdso";
-
-    public static final String PROCESS_EXIT = "process_exit";
-    public static final String HOOK_CALL = "hook_call";
-    public static final String HOOK_RESULT = "hook_result";
-
-    /** Function names of module {@value #MODULE} this variant grants. */
+    /** Function names of module {@value Abi#VDSO_MODULE} this variant grants. */
     private final Set<String> functions;
 
     Vdso(Set<String> functions) {

@@ -1,13 +1,13 @@
 package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
-import dev.hermetic.host.internal.EngineChecker;
-import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.abi.Abi;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -35,8 +35,10 @@ public final class WarmProcess implements AutoCloseable {
     private final EngineProcess process;
     /** Work for the process's thread, in order; a task with null arguments ends the process. */
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
-    /** Completed once {@code engine_init} has returned; never if the initialization failed. */
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** True once {@code engine_init} has returned; never if the initialization failed. Set before {@link #settled} opens. */
+    private volatile boolean initialized;
+    /** Opened once {@code engine_init} has returned or the process has ended, whichever comes first. */
+    private final CountDownLatch settled = new CountDownLatch(1);
     /** Held for the length of a call or of close: calls do not interleave. */
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -48,22 +50,21 @@ public final class WarmProcess implements AutoCloseable {
 
     WarmProcess(Engine engine, Limits limits, Set<String> hooks) throws InterruptedException {
         process = new EngineProcess(engine, limits, hooks, null);
+        process.onExit().thenRun(settled::countDown);
         process.launch(this::serve, false);
         if (!process.isAlive()) {
             throw new WarmupFailedException(process.awaitEnd());
         }
         ScheduledFuture<?> deadline = process.deadlineIn(limits.deadline());
         try {
-            CompletableFuture.anyOf(ready, process.onExit()).get();
+            settled.await();
         } catch (InterruptedException e) {
             process.close();
             throw e;
-        } catch (ExecutionException e) {
-            throw new HermeticException("the warm process's initialization failed unexpectedly", e.getCause());
         } finally {
             deadline.cancel(false);
         }
-        if (!ready.isDone()) {
+        if (!initialized) {
             throw new WarmupFailedException(process.awaitEnd());
         }
     }
@@ -72,14 +73,15 @@ public final class WarmProcess implements AutoCloseable {
     private ProcessResult serve(Instance instance, ProcessMemory memory) throws Exception {
         WarmInstance warm = process.warmInstance(instance, memory);
         Warmup.engineInit().run(warm);
-        ready.complete(null);
+        initialized = true;
+        settled.countDown();
         while (true) {
             Task task = tasks.take();
             if (task.args() == null) {
                 return new ProcessResult.Returned(Optional.empty());
             }
             try {
-                Optional<Value> value = warm.call(EngineChecker.ENGINE_START, task.args());
+                Optional<Value> value = warm.call(Abi.ENGINE_START, task.args());
                 memory.endCall();
                 task.done().complete(new Returned(value, memory.committedBytes()));
             } catch (Throwable t) {
@@ -136,7 +138,7 @@ public final class WarmProcess implements AutoCloseable {
     }
 
     private Filters.Ran callMeasured(Arg... args) throws InterruptedException {
-        EngineProcess.checkArguments(EngineChecker.ENGINE_START, process.engine().startParameters(), args);
+        EngineProcess.checkArguments(Abi.ENGINE_START, process.engine().startParameters(), args);
         lock.lockInterruptibly();
         try {
             if (!process.isAlive()) {

@@ -1,6 +1,6 @@
 package dev.hermetic.host;
 
-import dev.hermetic.host.internal.EngineChecker;
+import dev.hermetic.host.abi.Abi;
 
 /**
  * What a process does before it is snapshotted: typically the engine's own expensive
@@ -14,8 +14,8 @@ public interface Warmup {
     /** Calls {@code engine_init} if the engine exports it: the ABI's warm-up. */
     static Warmup engineInit() {
         return instance -> {
-            if (instance.exportsFunction(EngineChecker.ENGINE_INIT)) {
-                instance.call(EngineChecker.ENGINE_INIT);
+            if (instance.exportsFunction(Abi.ENGINE_INIT)) {
+                instance.call(Abi.ENGINE_INIT);
             }
         };
     }

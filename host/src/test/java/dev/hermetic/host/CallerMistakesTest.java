@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
-import dev.hermetic.host.internal.Outcomes;
 import dev.hermetic.vmo.Rights;
 import dev.hermetic.vmo.Status;
 import dev.hermetic.vmo.Vmo;

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
+import dev.hermetic.host.internal.wasm.ModuleFeatures;
+import dev.hermetic.host.internal.wasm.ModuleGate;
+import dev.hermetic.host.internal.wasm.code.CodeDecoder;
+import dev.hermetic.host.internal.wasm.code.CodeDecoderTest;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,6 +47,20 @@ class FeatureSupportTest {
             return "returned " + builder.build().export("engine_start").apply()[0];
         } catch (RuntimeException | StackOverflowError e) {
             return e.toString();
+        }
+    }
+
+    /** The gate, and the modes' support, pass every module the repository ships that uses no unsupported feature on purpose. */
+    @Test
+    void everyShippedModulePassesTheGate() {
+        for (var e : CodeDecoderTest.modules().entrySet()) {
+            if (e.getKey().startsWith("wat/feature-") || e.getKey().equals("wat/portable-globals")) {
+                continue; // these use unsupported features on purpose
+            }
+            ModuleFeatures features = ModuleGate.check(e.getValue(), CodeDecoder.DEFAULT_MAX_LOCALS);
+            for (ExecutionMode mode : ExecutionMode.values()) {
+                assertThat(RuntimeSupport.refusals(features, mode)).as("%s in %s", e.getKey(), mode).isEmpty();
+            }
         }
     }
 

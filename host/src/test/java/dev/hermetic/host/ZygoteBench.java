@@ -1,8 +1,8 @@
 package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
-import dev.hermetic.host.internal.EngineChecker;
-import dev.hermetic.host.internal.ProcessMemory;
+import dev.hermetic.host.abi.Abi;
+import dev.hermetic.host.internal.VdsoImports;
 import dev.hermetic.vmo.Vmo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class ZygoteBench {
         Limits limits = Limits.builder().withDeadline(Duration.ofMinutes(5)).build();
         try (Host host = Host.builder().withDefaultLimits(limits).build()) {
             Engine engine = host.load(name, Fixtures.engine(name));
-            boolean hasInit = EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent();
+            boolean hasInit = EngineChecker.exportedFunction(engine.module(), Abi.ENGINE_INIT).isPresent();
             long t0 = System.nanoTime();
             // The warm-up is engine_init and, for a filter, one sample request: lazy state that
             // the first request builds (classifier's regex caches) is then in the snapshot too.
@@ -51,7 +51,7 @@ public final class ZygoteBench {
                 if (engine.startParameters().size() == 4) {
                     Vmo in = Vmo.create(4096);
                     in.write(SAMPLE, 0);
-                    w.call(EngineChecker.ENGINE_START, Span.readOnly(in, 0, SAMPLE.length),
+                    w.call(Abi.ENGINE_START, Span.readOnly(in, 0, SAMPLE.length),
                             Span.writable(Vmo.create(4096), 0, 4096));
                 }
             });
@@ -81,13 +81,13 @@ public final class ZygoteBench {
 
     /** A fresh instance as a process gets one, with engine_init when asked; returns how to release it. */
     private static Runnable freshInstance(Engine engine, Limits limits, boolean init) {
-        ProcessMemory memory = engine.host().newMemory(engine, limits);
-        Instance instance = engine.instantiate(memory, null, null);
+        ProcessMemory memory = engine.host().newMemory(engine, null, limits);
+        Instance instance = engine.instantiate(memory, new VdsoImports.Binding(null, null), Limits.UNLIMITED_FUEL, null);
         if (engine.hasInitialize()) {
-            instance.export(EngineChecker.INITIALIZE).apply();
+            instance.export(Abi.INITIALIZE).apply();
         }
-        if (init && EngineChecker.exportedFunction(engine.module(), EngineChecker.ENGINE_INIT).isPresent()) {
-            instance.export(EngineChecker.ENGINE_INIT).apply();
+        if (init && EngineChecker.exportedFunction(engine.module(), Abi.ENGINE_INIT).isPresent()) {
+            instance.export(Abi.ENGINE_INIT).apply();
         }
         return memory::release;
     }
@@ -99,15 +99,15 @@ public final class ZygoteBench {
                 .withMachineFactory(engine.machineFactory())
                 .build();
         if (engine.hasInitialize()) {
-            instance.export(EngineChecker.INITIALIZE).apply();
+            instance.export(Abi.INITIALIZE).apply();
         }
         return () -> {};
     }
 
     /** A clone's instance; returns how to release it. */
     private static Runnable clone(Snapshot zygote, Limits limits) {
-        ProcessMemory memory = zygote.engine().host().newCloneMemory(zygote, limits);
-        zygote.instantiate(memory, null, null);
+        ProcessMemory memory = zygote.engine().host().newMemory(zygote.engine(), zygote, limits);
+        zygote.engine().instantiate(memory, new VdsoImports.Binding(null, null), Limits.UNLIMITED_FUEL, zygote.state());
         return memory::release;
     }
 
@@ -127,11 +127,11 @@ public final class ZygoteBench {
                 System.out.printf("(stopped at %d clones: the heap is 3/4 full)%n", i);
                 break;
             }
-            ProcessMemory memory = engine.host().newCloneMemory(zygote, limits);
-            Instance instance = zygote.instantiate(memory, null, null);
+            ProcessMemory memory = engine.host().newMemory(engine, zygote, limits);
+            Instance instance = engine.instantiate(memory, new VdsoImports.Binding(null, null), Limits.UNLIMITED_FUEL, zygote.state());
             if (engine.startParameters().size() == 4) {
                 Vmo output = Vmo.create(4096);
-                unused.warmInstance(instance, memory).call(EngineChecker.ENGINE_START,
+                unused.warmInstance(instance, memory).call(Abi.ENGINE_START,
                         Span.readOnly(input, 0, line.length), Span.writable(output, 0, 4096));
             }
             live.add(instance);

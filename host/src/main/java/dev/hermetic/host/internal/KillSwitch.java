@@ -17,10 +17,6 @@ public final class KillSwitch {
         tripped = true;
     }
 
-    public boolean isTripped() {
-        return tripped;
-    }
-
     /**
      * Throws {@link ChicoryInterruptedException} when the switch is thrown, with the thread's
      * interrupt flag set again so that Chicory's own polls see it too; returns otherwise.

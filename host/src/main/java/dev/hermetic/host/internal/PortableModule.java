@@ -1,7 +1,7 @@
 package dev.hermetic.host.internal;
 
-import dev.hermetic.host.EngineFormatException;
 import dev.hermetic.host.internal.wasm.ConstExpr;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.Sections;
 import dev.hermetic.host.internal.wasm.Sections.Section;
 import dev.hermetic.host.internal.wasm.WasmReader;
@@ -73,7 +73,7 @@ public final class PortableModule {
      * @param memoryPages memory 0's size in 64 KiB pages
      * @param memory memory 0's contents: exactly {@code memoryPages * 65536} bytes
      * @param exportsToRemove export names to leave out, e.g. {@code engine_init} and {@code _initialize}
-     * @throws EngineFormatException when {@code originalWasm} is malformed or uses what this
+     * @throws MalformedModuleException when {@code originalWasm} is malformed or uses what this
      *     writer does not support
      * @throws IllegalArgumentException when the state does not fit the module (counts, sizes)
      */
@@ -586,8 +586,8 @@ public final class PortableModule {
             return new IllegalArgumentException("state does not fit the module: the state has " + what);
         }
 
-        private static EngineFormatException unsupported(String what) {
-            return new EngineFormatException("unsupported module: " + what, null);
+        private static MalformedModuleException unsupported(String what) {
+            return new MalformedModuleException("unsupported module: " + what, null);
         }
     }
 }

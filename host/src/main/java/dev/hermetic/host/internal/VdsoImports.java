@@ -8,7 +8,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import dev.hermetic.hooks.EngineMemory;
 import dev.hermetic.hooks.HookGate;
-import dev.hermetic.host.Vdso;
+import dev.hermetic.host.abi.Abi;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +22,7 @@ public final class VdsoImports {
 
     /** Whether the module imports a hook call, so its imports must be built per process. */
     public static boolean importsHooks(WasmModule module) {
-        return functionImports(module).stream().anyMatch(imp -> !imp.name().equals(Vdso.PROCESS_EXIT));
+        return functionImports(module).stream().anyMatch(imp -> !imp.name().equals(Abi.PROCESS_EXIT));
     }
 
     /**
@@ -62,12 +62,12 @@ public final class VdsoImports {
         for (FunctionImport imp : functionImports(module)) {
             var type = module.typeSection().getType(imp.typeIndex());
             switch (imp.name()) {
-                case Vdso.PROCESS_EXIT -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
+                case Abi.PROCESS_EXIT -> functions.add(new HostFunction(Abi.VDSO_MODULE, imp.name(), type,
                         (instance, args) -> {
                             throw new ProcessExitSignal(args[0]);
                         }));
                 // The checker has fixed both signatures: six i32 and two i32, returning i64.
-                case Vdso.HOOK_CALL -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
+                case Abi.HOOK_CALL -> functions.add(new HostFunction(Abi.VDSO_MODULE, imp.name(), type,
                         (instance, args) -> {
                             KillSwitch kill = binding.kill;
                             kill.check();
@@ -81,7 +81,7 @@ public final class VdsoImports {
                             }
                             return new long[] {status};
                         }));
-                case Vdso.HOOK_RESULT -> functions.add(new HostFunction(Vdso.MODULE, imp.name(), type,
+                case Abi.HOOK_RESULT -> functions.add(new HostFunction(Abi.VDSO_MODULE, imp.name(), type,
                         (instance, args) -> {
                             binding.kill.check();
                             charge(instance, fuel, HOOK_CALL_FUEL);

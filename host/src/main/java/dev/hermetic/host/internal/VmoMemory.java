@@ -9,7 +9,6 @@ import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
-import dev.hermetic.host.Span;
 import dev.hermetic.vmo.MapEntry;
 import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.vmo.PageFaultException;
@@ -33,6 +32,8 @@ import java.util.function.Function;
 public final class VmoMemory extends VmarView implements Memory {
     /** Chicory's Wasm page, 64 KiB. */
     private static final int WASM_PAGE = Memory.PAGE_SIZE;
+    /** A VMO page: the unit a merged snapshot is scanned and written in. */
+    private static final int VMO_PAGE = 4096;
 
     /** Initial and maximum pages; the maximum is already capped by the process's page limit. */
     private final MemoryLimits limits;
@@ -175,7 +176,7 @@ public final class VmoMemory extends VmarView implements Memory {
     private MemorySnapshot.Region merge(List<MemorySnapshot.Region> own, MemoryBudget budget) {
         long bytes = (long) pages * WASM_PAGE;
         Vmo merged = Vmo.builder(bytes).withName("snapshot").withBudget(budget).build();
-        byte[] page = new byte[Span.PAGE_SIZE];
+        byte[] page = new byte[VMO_PAGE];
         for (MemorySnapshot.Region r : own) {
             for (long off = 0; off < r.length() && r.address() + off < bytes; off += page.length) {
                 r.vmo().read(page, off);

@@ -8,10 +8,10 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MutabilityType;
-import dev.hermetic.host.EngineFormatException;
 import dev.hermetic.host.Fixtures;
 import dev.hermetic.host.internal.WarmInstances.Outcome;
 import dev.hermetic.host.internal.WarmInstances.Snapshot;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -331,7 +331,7 @@ class PortableModuleTest {
         byte[] original = Fixtures.wasm("portable-global-import");
         InstanceState none = new InstanceState(new long[0], new long[0], new int[0][], new boolean[0], new boolean[0]);
         assertThatThrownBy(() -> PortableModule.write(original, none, 1, new byte[Memory.PAGE_SIZE], Set.of()))
-                .isInstanceOf(EngineFormatException.class).hasMessageContaining("vdso.g");
+                .isInstanceOf(MalformedModuleException.class).hasMessageContaining("vdso.g");
     }
 
     @Test
@@ -355,7 +355,7 @@ class PortableModuleTest {
                 Arrays.copyOf(Fixtures.wasm("portable-segments"), Fixtures.wasm("portable-segments").length - 1));
         for (byte[] wasm : malformed) {
             assertThatThrownBy(() -> PortableModule.write(wasm, none, 0, new byte[0], Set.of()))
-                    .as(Arrays.toString(wasm)).isInstanceOf(EngineFormatException.class)
+                    .as(Arrays.toString(wasm)).isInstanceOf(MalformedModuleException.class)
                     .hasMessageMatching("(?s).*(malformed|not a WebAssembly).*");
         }
     }
@@ -382,7 +382,7 @@ class PortableModuleTest {
                     byte[] out = warm.write(input);
                     assertThat(out).isNotEmpty();
                     written++;
-                } catch (EngineFormatException | IllegalArgumentException expected) {
+                } catch (MalformedModuleException | IllegalArgumentException expected) {
                     assertThat(expected.getMessage()).isNotBlank();
                 } catch (RuntimeException e) {
                     throw new AssertionError("seed " + seed + ", " + fixture + " round " + round, e);

@@ -1,6 +1,5 @@
 package dev.hermetic.host.internal.wasm;
 
-import dev.hermetic.host.EngineFormatException;
 import dev.hermetic.host.internal.wasm.code.CodeDecoder;
 import dev.hermetic.host.internal.wasm.code.CodeSection;
 import dev.hermetic.host.internal.wasm.code.Immediate;
@@ -19,7 +18,7 @@ import java.util.Set;
  * LEB128 number against its type, the section order, the local declarations against a total
  * cap, and every function body and constant expression through the instruction decoder. On
  * the way it records which WebAssembly proposals the module uses and where each is first seen.
- * Malformed input is an {@link EngineFormatException} naming the section and offset.
+ * Malformed input is an {@link MalformedModuleException} naming the section and offset.
  *
  * <p>It is a structural check, not validation: types, indices and stacks are left to the
  * parser that follows, which now only ever sees counts the bytes can back.
@@ -62,7 +61,7 @@ public final class ModuleGate {
      * Checks {@code wasm} and returns the proposals beyond the 1.0 core it uses.
      *
      * @param maxLocals the most locals one function may declare
-     * @throws EngineFormatException if the bytes are not a well-formed module
+     * @throws MalformedModuleException if the bytes are not a well-formed module
      */
     public static ModuleFeatures check(byte[] wasm, long maxLocals) {
         ModuleGate gate = new ModuleGate(wasm, maxLocals);
@@ -78,7 +77,7 @@ public final class ModuleGate {
             int idAt = in.position();
             int id = in.u8();
             if (!Sections.known(id)) {
-                throw new EngineFormatException("malformed module at offset " + idAt + ": unknown section id " + id, null);
+                throw new MalformedModuleException("malformed module at offset " + idAt + ": unknown section id " + id, null);
             }
             String name = Sections.name(id) + " section";
             int size;
@@ -87,14 +86,14 @@ public final class ModuleGate {
                 if (size > in.remaining()) {
                     throw in.malformed("section size " + size + " exceeds the " + in.remaining() + " bytes left");
                 }
-            } catch (EngineFormatException e) {
-                throw new EngineFormatException(name + " at offset " + idAt + ": " + e.getMessage(), e);
+            } catch (MalformedModuleException e) {
+                throw new MalformedModuleException(name + " at offset " + idAt + ": " + e.getMessage(), e);
             }
             int start = in.position();
             in.skip(size);
             if (id != Sections.CUSTOM) {
                 if (Sections.rank(id) <= lastRank) {
-                    throw new EngineFormatException(name + " at offset " + idAt + ": duplicated or out of order", null);
+                    throw new MalformedModuleException(name + " at offset " + idAt + ": duplicated or out of order", null);
                 }
                 lastRank = Sections.rank(id);
             }
@@ -104,16 +103,16 @@ public final class ModuleGate {
                 if (!section.atEnd()) {
                     throw section.malformed(section.remaining() + " byte(s) after the section's content");
                 }
-            } catch (EngineFormatException e) {
-                throw new EngineFormatException(name + " at offset " + idAt + ": " + e.getMessage(), e);
+            } catch (MalformedModuleException e) {
+                throw new MalformedModuleException(name + " at offset " + idAt + ": " + e.getMessage(), e);
             }
         }
         if (declaredFunctions > 0 && !sawCode) {
-            throw new EngineFormatException("malformed module: " + declaredFunctions
+            throw new MalformedModuleException("malformed module: " + declaredFunctions
                     + " functions declared and no code section", null);
         }
         if (dataCount > 0 && !sawData) {
-            throw new EngineFormatException("malformed module: data count " + dataCount + " and no data section", null);
+            throw new MalformedModuleException("malformed module: data count " + dataCount + " and no data section", null);
         }
     }
 
@@ -173,7 +172,7 @@ public final class ModuleGate {
                     int kindAt = in.position();
                     int kind = in.u8();
                     if (kind > 4) {
-                        throw new EngineFormatException("malformed module at offset " + kindAt + ": unknown export kind " + kind, null);
+                        throw new MalformedModuleException("malformed module at offset " + kindAt + ": unknown export kind " + kind, null);
                     }
                     if (kind == 4) {
                         note(Proposal.EXCEPTIONS, "a tag export");
@@ -289,7 +288,7 @@ public final class ModuleGate {
                 note(Proposal.GC, "an array type (type " + type + ")");
                 fieldType(in, type);
             }
-            default -> throw new EngineFormatException(String.format("malformed module at offset %d: unknown type form 0x%02x",
+            default -> throw new MalformedModuleException(String.format("malformed module at offset %d: unknown type form 0x%02x",
                     in.position() - 1, form), null);
         }
     }
@@ -303,7 +302,7 @@ public final class ModuleGate {
         int at = in.position();
         int mut = in.u8();
         if (mut > 1) {
-            throw new EngineFormatException("malformed module at offset " + at + ": mutability " + mut + " is neither 0 nor 1", null);
+            throw new MalformedModuleException("malformed module at offset " + at + ": mutability " + mut + " is neither 0 nor 1", null);
         }
     }
 
@@ -337,7 +336,7 @@ public final class ModuleGate {
                     tagType(in);
                     note(Proposal.EXCEPTIONS, where + " (a tag)");
                 }
-                default -> throw new EngineFormatException("malformed module at offset " + kindAt + ": unknown import kind " + kind, null);
+                default -> throw new MalformedModuleException("malformed module at offset " + kindAt + ": unknown import kind " + kind, null);
             }
         }
     }
@@ -345,7 +344,7 @@ public final class ModuleGate {
     private static void tagType(WasmReader in) {
         int at = in.position();
         if (in.u8() != 0) {
-            throw new EngineFormatException("malformed module at offset " + at + ": a tag's attribute must be 0", null);
+            throw new MalformedModuleException("malformed module at offset " + at + ": a tag's attribute must be 0", null);
         }
         in.u32();
     }
@@ -362,7 +361,7 @@ public final class ModuleGate {
             valueTypeUse(t[0], t[1], where);
         }
         if (t[0] >= ValueTypes.V128) {
-            throw new EngineFormatException("malformed module at offset " + at + ": a table holds references, not "
+            throw new MalformedModuleException("malformed module at offset " + at + ": a table holds references, not "
                     + ValueTypes.name(t[0], t[1]), null);
         }
         limits(in, false, where);
@@ -374,7 +373,7 @@ public final class ModuleGate {
         int flags = in.u8();
         int allowed = memory ? 0x07 : 0x05;
         if ((flags & ~allowed) != 0) {
-            throw new EngineFormatException(String.format("malformed module at offset %d: limits flags 0x%02x", at, flags), null);
+            throw new MalformedModuleException(String.format("malformed module at offset %d: limits flags 0x%02x", at, flags), null);
         }
         boolean hasMax = (flags & 1) != 0;
         boolean shared = (flags & 2) != 0;
@@ -382,16 +381,16 @@ public final class ModuleGate {
         long min = wide ? in.u64() : in.u32();
         long max = hasMax ? (wide ? in.u64() : in.u32()) : -1;
         if (hasMax && Long.compareUnsigned(min, max) > 0) {
-            throw new EngineFormatException("malformed module at offset " + at + ": " + where + " has minimum "
+            throw new MalformedModuleException("malformed module at offset " + at + ": " + where + " has minimum "
                     + Long.toUnsignedString(min) + " above its maximum " + Long.toUnsignedString(max), null);
         }
         if (memory && !wide && (min > 65536 || max > 65536)) {
-            throw new EngineFormatException("malformed module at offset " + at + ": " + where
+            throw new MalformedModuleException("malformed module at offset " + at + ": " + where
                     + " is larger than 65536 pages (4 GiB)", null);
         }
         if (shared) {
             if (!hasMax) {
-                throw new EngineFormatException("malformed module at offset " + at + ": shared " + where + " has no maximum", null);
+                throw new MalformedModuleException("malformed module at offset " + at + ": shared " + where + " has no maximum", null);
             }
             note(Proposal.THREADS, "a shared memory (" + where + ")");
         }
@@ -420,7 +419,7 @@ public final class ModuleGate {
             int flagsAt = in.position();
             long flags = in.u32();
             if (flags > 7) {
-                throw new EngineFormatException("malformed module at offset " + flagsAt + ": element segment flags " + flags, null);
+                throw new MalformedModuleException("malformed module at offset " + flagsAt + ": element segment flags " + flags, null);
             }
             if (flags != 0) {
                 note(Proposal.BULK_MEMORY, where + " (" + ((flags & 1) == 0 ? "active with flags " + flags
@@ -440,7 +439,7 @@ public final class ModuleGate {
                 } else {
                     int kindAt = in.position();
                     if (in.u8() != 0) {
-                        throw new EngineFormatException("malformed module at offset " + kindAt + ": element kind must be 0", null);
+                        throw new MalformedModuleException("malformed module at offset " + kindAt + ": element kind must be 0", null);
                     }
                 }
             }
@@ -474,7 +473,7 @@ public final class ModuleGate {
                     }
                     expression(in, "the offset of " + where);
                 }
-                default -> throw new EngineFormatException("malformed module at offset " + flagsAt + ": data segment flags " + flags, null);
+                default -> throw new MalformedModuleException("malformed module at offset " + flagsAt + ": data segment flags " + flags, null);
             }
             in.skip(in.index());
         }
@@ -496,7 +495,7 @@ public final class ModuleGate {
         var bodies = CodeSection.bodies(wasm, start, start + in.remaining());
         in.skip(in.remaining());
         if (bodies.size() != declaredFunctions) {
-            throw new EngineFormatException("malformed module at offset " + start + ": " + bodies.size()
+            throw new MalformedModuleException("malformed module at offset " + start + ": " + bodies.size()
                     + " function bodies for " + declaredFunctions + " declared functions", null);
         }
         for (CodeSection.Body body : bodies) {
@@ -513,8 +512,8 @@ public final class ModuleGate {
                         instructionUse(op, slots, where, true);
                     }
                 });
-            } catch (EngineFormatException e) {
-                throw new EngineFormatException(where + ": " + e.getMessage(), e);
+            } catch (MalformedModuleException e) {
+                throw new MalformedModuleException(where + ": " + e.getMessage(), e);
             }
         }
     }

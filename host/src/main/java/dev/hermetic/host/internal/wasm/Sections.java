@@ -1,6 +1,5 @@
 package dev.hermetic.host.internal.wasm;
 
-import dev.hermetic.host.EngineFormatException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +64,7 @@ public final class Sections {
     static void readHeader(WasmReader in) {
         for (byte b : HEADER) {
             if (in.atEnd() || in.u8() != (b & 0xff)) {
-                throw new EngineFormatException("not a valid WebAssembly module: not a WebAssembly 1.0 binary (bad magic number or version)", null);
+                throw new MalformedModuleException("not a valid WebAssembly module: not a WebAssembly 1.0 binary (bad magic number or version)", null);
             }
         }
     }
@@ -88,7 +87,7 @@ public final class Sections {
                 new WasmReader(wasm, start, start + size).name();
             } else {
                 if (RANK[id] <= lastRank) {
-                    throw new EngineFormatException("malformed module at offset " + start
+                    throw new MalformedModuleException("malformed module at offset " + start
                             + ": section " + id + " is duplicated or out of order", null);
                 }
                 lastRank = RANK[id];

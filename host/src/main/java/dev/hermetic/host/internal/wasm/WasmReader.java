@@ -1,11 +1,10 @@
 package dev.hermetic.host.internal.wasm;
 
-import dev.hermetic.host.EngineFormatException;
 
 /**
  * A cursor over part of a WebAssembly binary: bytes, LEB128 numbers and names. Every read is
  * bounds-checked against {@link #limit}; running past it, or a LEB128 number longer than its
- * type allows, throws {@link EngineFormatException} naming the offset.
+ * type allows, throws {@link MalformedModuleException} naming the offset.
  */
 public final class WasmReader {
 
@@ -208,7 +207,7 @@ public final class WasmReader {
     }
 
     /** The malformed-input exception for the current offset. */
-    public EngineFormatException malformed(String what) {
-        return new EngineFormatException("malformed module at offset " + position + ": " + what, null);
+    public MalformedModuleException malformed(String what) {
+        return new MalformedModuleException("malformed module at offset " + position + ": " + what, null);
     }
 }

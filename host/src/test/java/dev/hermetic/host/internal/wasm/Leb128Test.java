@@ -3,7 +3,6 @@ package dev.hermetic.host.internal.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hermetic.host.EngineFormatException;
 import dev.hermetic.host.Fixtures;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -49,18 +48,18 @@ class Leb128Test {
     @Test
     void tooLongOrTooLargeIsMalformed() throws Exception {
         assertThatThrownBy(() -> reader(0x80, 0x80, 0x80, 0x80, 0x80, 0x00).u32())
-                .isInstanceOf(EngineFormatException.class);
-        assertThatThrownBy(() -> reader(0xff, 0xff, 0xff, 0xff, 0x1f).u32()).isInstanceOf(EngineFormatException.class);
-        assertThatThrownBy(() -> reader(0xff, 0xff, 0xff, 0xff, 0x0f).s32()).isInstanceOf(EngineFormatException.class);
-        assertThatThrownBy(() -> reader(0x80, 0x80, 0x80, 0x80, 0x70).s32()).isInstanceOf(EngineFormatException.class);
+                .isInstanceOf(MalformedModuleException.class);
+        assertThatThrownBy(() -> reader(0xff, 0xff, 0xff, 0xff, 0x1f).u32()).isInstanceOf(MalformedModuleException.class);
+        assertThatThrownBy(() -> reader(0xff, 0xff, 0xff, 0xff, 0x0f).s32()).isInstanceOf(MalformedModuleException.class);
+        assertThatThrownBy(() -> reader(0x80, 0x80, 0x80, 0x80, 0x70).s32()).isInstanceOf(MalformedModuleException.class);
         assertThatThrownBy(() -> reader(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01).s64())
-                .isInstanceOf(EngineFormatException.class);
-        assertThatThrownBy(() -> reader(0x80, 0x80).u32()).isInstanceOf(EngineFormatException.class)
+                .isInstanceOf(MalformedModuleException.class);
+        assertThatThrownBy(() -> reader(0x80, 0x80).u32()).isInstanceOf(MalformedModuleException.class)
                 .hasMessageContaining("unexpected end");
         assertThatThrownBy(() -> reader(0xff, 0xff, 0xff, 0xff, 0x0f).index())
-                .isInstanceOf(EngineFormatException.class).hasMessageContaining("too large");
-        assertThatThrownBy(() -> reader(3, 'a', 'b').name()).isInstanceOf(EngineFormatException.class);
-        assertThatThrownBy(() -> reader(2, 0xc3, 0x28).name()).isInstanceOf(EngineFormatException.class)
+                .isInstanceOf(MalformedModuleException.class).hasMessageContaining("too large");
+        assertThatThrownBy(() -> reader(3, 'a', 'b').name()).isInstanceOf(MalformedModuleException.class);
+        assertThatThrownBy(() -> reader(2, 0xc3, 0x28).name()).isInstanceOf(MalformedModuleException.class)
                 .hasMessageContaining("UTF-8");
     }
 

@@ -1,6 +1,6 @@
 package dev.hermetic.host.internal.wasm.code;
 
-import dev.hermetic.host.EngineFormatException;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.WasmReader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import java.util.List;
  * size, every vector count against the bytes that remain before anything is allocated for it,
  * the total of the local declarations against {@link #maxLocals}, and the blocks must nest so
  * that the function's final {@code end} is its last byte. Anything else is an
- * {@link EngineFormatException} naming the offset. It does not type-check: indices, types and
+ * {@link MalformedModuleException} naming the offset. It does not type-check: indices, types and
  * stack shapes are the validator's.
  *
  * <p>Two ways to read: {@link #decode} builds a {@link FunctionBody} of {@link Instruction}
@@ -117,7 +117,7 @@ public final class CodeDecoder {
             int countWidth = in.position() - at;
             total += count;
             if (total > maxLocals) {
-                throw new EngineFormatException("malformed module at offset " + at + ": the function declares "
+                throw new MalformedModuleException("malformed module at offset " + at + ": the function declares "
                         + Long.toUnsignedString(total) + " or more locals, over the limit of " + maxLocals, null);
             }
             long[] type = ValueTypes.read(in, false);
@@ -169,7 +169,7 @@ public final class CodeDecoder {
                 long code = in.u32();
                 op = Opcode.prefixed(b, code);
                 if (op == null) {
-                    throw new EngineFormatException(String.format("malformed module at offset %d: unknown opcode 0x%02x %d",
+                    throw new MalformedModuleException(String.format("malformed module at offset %d: unknown opcode 0x%02x %d",
                             offset, b, code), null);
                 }
                 int width = in.position() - at;
@@ -177,7 +177,7 @@ public final class CodeDecoder {
             } else {
                 op = Opcode.single(b);
                 if (op == null) {
-                    throw new EngineFormatException(String.format("malformed module at offset %d: unknown opcode 0x%02x",
+                    throw new MalformedModuleException(String.format("malformed module at offset %d: unknown opcode 0x%02x",
                             offset, b), null);
                 }
             }
@@ -191,7 +191,7 @@ public final class CodeDecoder {
             } else if (op == Opcode.END || op == Opcode.DELEGATE) {
                 if (depth == 0) {
                     if (op == Opcode.DELEGATE) {
-                        throw new EngineFormatException("malformed module at offset " + offset
+                        throw new MalformedModuleException("malformed module at offset " + offset
                                 + ": delegate outside a try", null);
                     }
                     if (wholeBody && !in.atEnd()) {
@@ -282,7 +282,7 @@ public final class CodeDecoder {
                 int at = in.position();
                 int n = in.count();
                 if (n > in.remaining() / 2) {
-                    throw new EngineFormatException("malformed module at offset " + at + ": " + n
+                    throw new MalformedModuleException("malformed module at offset " + at + ": " + n
                             + " catch clauses cannot fit the " + in.remaining() + " bytes left", null);
                 }
                 s.add(n, width(in, at, minimalUnsigned(n)));
@@ -291,7 +291,7 @@ public final class CodeDecoder {
                     int kindAt = in.position();
                     int catchKind = in.u8();
                     if (catchKind > 3) {
-                        throw new EngineFormatException("malformed module at offset " + kindAt
+                        throw new MalformedModuleException("malformed module at offset " + kindAt
                                 + ": unknown catch clause kind " + catchKind, null);
                     }
                     s.add(catchKind, 0);
@@ -324,7 +324,7 @@ public final class CodeDecoder {
         long v = in.s33();
         int width = in.position() - at;
         if (v < 0 && (width > 1 || (v != EMPTY_BLOCK && !ValueTypes.isValueType(v)))) {
-            throw new EngineFormatException("malformed module at offset " + at + ": block type " + v
+            throw new MalformedModuleException("malformed module at offset " + at + ": block type " + v
                     + " encoded in " + width + " bytes", null);
         }
         s.add(v, width == minimalSigned(v) ? 0 : width);

@@ -1,5 +1,6 @@
 package dev.hermetic.host.internal.wasm.code;
 
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.WasmReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class CodeSection {
      * The bodies of the code section {@code bytes[start, end)}, each size checked against the
      * bytes that remain and the section fully consumed.
      *
-     * @throws dev.hermetic.host.EngineFormatException if a count or size runs past the section
+     * @throws MalformedModuleException if a count or size runs past the section
      */
     public static List<Body> bodies(byte[] bytes, int start, int end) {
         WasmReader in = new WasmReader(bytes, start, end);

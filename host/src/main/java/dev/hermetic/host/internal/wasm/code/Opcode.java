@@ -389,14 +389,4 @@ public final class Opcode {
     /** {@code br_on_cast flags label from to}: the flags byte says which heap types are nullable. */
     public static final Opcode BR_ON_CAST = def(GC_PREFIX, 0x18, "br_on_cast", Proposal.GC, BYTE, U32, HEAP_TYPE, HEAP_TYPE);
     public static final Opcode BR_ON_CAST_FAIL = def(GC_PREFIX, 0x19, "br_on_cast_fail", Proposal.GC, BYTE, U32, HEAP_TYPE, HEAP_TYPE);
-
-    /**
-     * Whether {@code op} has label immediates (relative block depths) that a rewriter moving
-     * code between blocks must renumber: the branches, {@code rethrow}, {@code delegate} and
-     * {@code try_table}'s catch clauses.
-     */
-    public boolean hasLabels() {
-        return this == BR || this == BR_IF || this == BR_TABLE || this == BR_ON_NULL || this == BR_ON_NON_NULL
-                || this == RETHROW || this == DELEGATE || this == TRY_TABLE || this == BR_ON_CAST || this == BR_ON_CAST_FAIL;
-    }
 }

@@ -1,6 +1,6 @@
 package dev.hermetic.host.internal.wasm.code;
 
-import dev.hermetic.host.EngineFormatException;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.WasmReader;
 
 /**
@@ -47,14 +47,14 @@ public final class ValueTypes {
      * (0 when as short as possible) are 0 unless the type is a reference prefix.
      *
      * @param storage whether the packed field types i8 and i16 are allowed
-     * @throws EngineFormatException if the code is not a value type
+     * @throws MalformedModuleException if the code is not a value type
      */
     public static long[] read(WasmReader in, boolean storage) {
         int at = in.position();
         int b = in.u8();
         long type = b - 0x80;
         if (b < 0x40 || !(isValueType(type) || (storage && (type == I8 || type == I16)))) {
-            throw new EngineFormatException(String.format("malformed module at offset %d: 0x%02x is not a value type", at, b), null);
+            throw new MalformedModuleException(String.format("malformed module at offset %d: 0x%02x is not a value type", at, b), null);
         }
         if (!Immediate.isRefPrefix(type)) {
             return new long[] {type, 0, 0};
@@ -70,7 +70,7 @@ public final class ValueTypes {
         int at = in.position();
         long heap = in.s33();
         if (heap < 0 && !isAbstractHeapType(heap)) {
-            throw new EngineFormatException("malformed module at offset " + at + ": " + heap + " is not a heap type", null);
+            throw new MalformedModuleException("malformed module at offset " + at + ": " + heap + " is not a heap type", null);
         }
         return heap;
     }

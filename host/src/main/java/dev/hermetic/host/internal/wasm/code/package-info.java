@@ -11,7 +11,8 @@
  *   <li>{@link dev.hermetic.host.internal.wasm.code.CodeDecoder}: a body to a
  *       {@link dev.hermetic.host.internal.wasm.code.FunctionBody} of
  *       {@link dev.hermetic.host.internal.wasm.code.Instruction} records, or streamed to a
- *       visitor; malformed input is an {@link dev.hermetic.host.EngineFormatException}.
+ *       visitor; malformed input is a
+ *       {@link dev.hermetic.host.internal.wasm.MalformedModuleException}.
  *   <li>{@link dev.hermetic.host.internal.wasm.code.CodeEncoder}: records back to bytes, the
  *       same bytes for an unchanged body.
  * </ul>

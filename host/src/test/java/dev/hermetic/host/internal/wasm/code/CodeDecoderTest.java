@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hermetic.engines.Engines;
-import dev.hermetic.host.EngineFormatException;
 import dev.hermetic.host.Fixtures;
+import dev.hermetic.host.internal.wasm.MalformedModuleException;
 import dev.hermetic.host.internal.wasm.Sections;
 import dev.hermetic.host.internal.wasm.WasmWriter;
 import java.io.IOException;
@@ -182,7 +182,7 @@ public class CodeDecoderTest {
     }
 
     private static void assertRefused(String message, int... body) {
-        assertThatThrownBy(() -> decode(body)).isInstanceOf(EngineFormatException.class)
+        assertThatThrownBy(() -> decode(body)).isInstanceOf(MalformedModuleException.class)
                 .hasMessageContaining(message).hasMessageContaining("offset");
     }
 
@@ -219,7 +219,7 @@ public class CodeDecoderTest {
                 WasmWriter out = new WasmWriter();
                 CodeEncoder.encode(decoded, out);
                 assertThat(out.toByteArray()).as("seed %d round %d", seed, round).isEqualTo(body);
-            } catch (EngineFormatException expected) {
+            } catch (MalformedModuleException expected) {
                 refused++;
             } catch (RuntimeException e) {
                 throw new AssertionError("seed " + seed + " round " + round + ": " + e, e);

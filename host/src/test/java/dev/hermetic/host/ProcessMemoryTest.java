@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** What VMO-backed process memory promises beyond Wasm: a shared copy-on-write image, direct spans, the commit quota. */
-class VmoProcessMemoryTest {
+class ProcessMemoryTest {
 
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)

@@ -1,6 +1,6 @@
-package dev.hermetic.host.internal.wasm;
+package dev.hermetic.host;
 
-import dev.hermetic.host.ExecutionMode;
+import dev.hermetic.host.internal.wasm.ModuleFeatures;
 import dev.hermetic.host.internal.wasm.code.Proposal;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,7 +15,7 @@ import java.util.Map;
  * Chicory's source and, where wabt can assemble one, checked by running a module (see
  * FeatureSupportTest); wasm-engines/ABI.md has the same table for engine authors.
  */
-public final class RuntimeSupport {
+final class RuntimeSupport {
 
     /** How far a mode runs a proposal. */
     public enum Level {

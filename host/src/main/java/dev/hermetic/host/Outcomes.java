@@ -1,12 +1,12 @@
-package dev.hermetic.host.internal;
+package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.WasmException;
 import com.dylibso.chicory.wasm.ChicoryException;
-import dev.hermetic.host.HostError;
-import dev.hermetic.host.KillReason;
-import dev.hermetic.host.ProcessResult;
-import dev.hermetic.host.TrapKind;
+import dev.hermetic.host.internal.MemoryLimitExceeded;
+import dev.hermetic.host.internal.ProcessExitSignal;
+import dev.hermetic.host.internal.ReadOnlyWriteTrap;
+import dev.hermetic.host.internal.SpansDoNotFit;
 import java.util.Locale;
 
 /**
@@ -15,7 +15,7 @@ import java.util.Locale;
  * and become {@code Trapped} (or {@code Exited}, {@code Killed}); anything else is a host bug
  * and becomes {@code Failed}, never {@code Trapped(OTHER)}.
  */
-public final class Outcomes {
+final class Outcomes {
     private Outcomes() {}
 
     /**

@@ -1,7 +1,7 @@
-package dev.hermetic.host.internal;
+package dev.hermetic.host;
 
 import dev.hermetic.hooks.HookStatus;
-import dev.hermetic.host.ProcessResult;
+import dev.hermetic.host.internal.CodeStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * takes the calls and keeps nothing. A registry that throws loses its meters, never a process:
  * every call here catches what the registry throws and logs the first failure.
  */
-public final class Metrics {
+final class Metrics {
     private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
 
     /** Where meters are registered; the user's registry, never a global one. */
@@ -135,7 +135,7 @@ public final class Metrics {
     }
 
     /** What loading an engine split: counted once per load. */
-    public void functionsSplit(String engine, dev.hermetic.host.SplitReport report) {
+    public void functionsSplit(String engine, SplitReport report) {
         Counter.builder("hermetic.engine.functions.split")
                 .description("Functions split at load because their JVM methods were too large for the JIT")
                 .tag("engine", engine)

@@ -1,9 +1,12 @@
-package dev.hermetic.host.internal;
+package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import dev.hermetic.host.Limits;
-import dev.hermetic.host.Span;
+import dev.hermetic.host.internal.MemoryImage;
+import dev.hermetic.host.internal.MemoryLimitExceeded;
+import dev.hermetic.host.internal.MemorySnapshot;
+import dev.hermetic.host.internal.ProcessTables;
+import dev.hermetic.host.internal.VmoMemory;
 import dev.hermetic.vmo.MemoryBudget;
 import dev.hermetic.vmo.Status;
 import dev.hermetic.vmo.Vmo;
@@ -15,12 +18,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A process's {@link VmoMemory}: the engine's image mapped copy-on-write, capped by the process's
- * page limit and charged to its own {@link MemoryBudget}. A span's whole pages are mapped
+ * One process's memory, from its creation by Chicory to its release when the process ends: a
+ * {@link VmoMemory} holding the engine's image (a fresh process) or a snapshot's pages (a clone)
+ * mapped copy-on-write, capped by the process's page limit, and its tables, both charged to the
+ * process's own {@link MemoryBudget}. A span's whole pages are mapped
  * straight over the memory, so the engine reads and writes the caller's VMOs with no copy; its
  * partial first and last pages are private pages holding only the range (see {@link Span}).
  */
-final class VmoProcessMemory implements ProcessMemory {
+final class ProcessMemory {
     /** The engine's image, shared by all its processes. */
     private final MemoryImage image;
     /** The process's limits. */
@@ -40,7 +45,7 @@ final class VmoProcessMemory implements ProcessMemory {
     /** Null until Chicory creates it. */
     private volatile VmoMemory memory;
 
-    VmoProcessMemory(MemoryImage image, MemorySnapshot origin, Limits limits, MemoryBudget budget,
+    private ProcessMemory(MemoryImage image, MemorySnapshot origin, Limits limits, MemoryBudget budget,
             Consumer<ProcessMemory> onRelease) {
         this.image = image;
         this.origin = origin;
@@ -50,8 +55,23 @@ final class VmoProcessMemory implements ProcessMemory {
         this.onRelease = onRelease;
     }
 
-    @Override
-    public Memory create(MemoryLimits declared) {
+    /**
+     * A fresh process's memory, starting from {@code image}, charging every commit to
+     * {@code budget}, the process's own; {@code onRelease} is called once when the process is
+     * done with it (and on each {@link #recycle}).
+     */
+    static ProcessMemory fresh(MemoryImage image, Limits limits, MemoryBudget budget, Consumer<ProcessMemory> onRelease) {
+        return new ProcessMemory(image, null, limits, budget, onRelease);
+    }
+
+    /** A clone of {@code snapshot}: its pages shared copy-on-write, only the clone's own writes committed. */
+    static ProcessMemory cloneOf(MemorySnapshot snapshot, Limits limits, MemoryBudget budget,
+            Consumer<ProcessMemory> onRelease) {
+        return new ProcessMemory(null, snapshot, limits, budget, onRelease);
+    }
+
+    /** Creates the Chicory memory; Chicory calls it once while instantiating. */
+    Memory create(MemoryLimits declared) {
         int cap = Math.min(limits.maxMemoryPages(), declared.maximumPages());
         if (declared.initialPages() > cap) {
             throw new MemoryLimitExceeded("the engine starts with " + declared.initialPages()
@@ -66,14 +86,9 @@ final class VmoProcessMemory implements ProcessMemory {
         return m;
     }
 
-    @Override
-    public ProcessTables tables() {
+    /** Makes the process's tables; hand it to Chicory's {@code withTableFactory}. */
+    ProcessTables tables() {
         return tables;
-    }
-
-    @Override
-    public Memory memory() {
-        return memory;
     }
 
     /**
@@ -87,8 +102,8 @@ final class VmoProcessMemory implements ProcessMemory {
      */
     private record PartialPage(Vmo page, int from, int length, Span span, long vmoOffset) {}
 
-    @Override
-    public void mapSpan(int address, Span span) {
+    /** Makes {@code span} visible at {@code address}, a multiple of 4 KiB inside the memory. */
+    void mapSpan(int address, Span span) {
         long first = span.offset() - span.pageOffset();
         long end = span.offset() + span.length();
         for (long page = first; page < end; ) {
@@ -122,8 +137,12 @@ final class VmoProcessMemory implements ProcessMemory {
         memory.mapOver(address, page, 0, Span.PAGE_SIZE, span.writable());
     }
 
-    @Override
-    public void endCall() {
+    /**
+     * Ends one call of a warm process: writable spans' partial pages are copied back, their
+     * handles closed (the mappings keep them until the next call maps over them), and the spans
+     * forgotten. Whole pages of the caller's VMOs stay mapped until then.
+     */
+    void endCall() {
         try {
             copyBackPartialPages();
         } finally {
@@ -133,13 +152,13 @@ final class VmoProcessMemory implements ProcessMemory {
         }
     }
 
-    @Override
-    public Map<Integer, Span> spans() {
+    /** The spans mapped so far, by address. */
+    Map<Integer, Span> spans() {
         return Map.copyOf(spans);
     }
 
-    @Override
-    public MemorySnapshot snapshot(MemoryBudget budget) {
+    /** Freezes the memory as it is now for cloning; its frozen pages are charged to {@code budget}. */
+    MemorySnapshot snapshot(MemoryBudget budget) {
         try {
             return memory.snapshot(budget);
         } catch (ZxException e) {
@@ -152,8 +171,14 @@ final class VmoProcessMemory implements ProcessMemory {
         return e.status() == Status.NO_MEMORY ? new MemoryLimitExceeded(what + ": " + e.getMessage()) : e;
     }
 
-    @Override
-    public boolean recycle(MemorySnapshot snapshot, MemoryBudget next) {
+    /**
+     * Readies a clone's memory for the next process instead of releasing it: spans' partial
+     * pages are copied back and closed, spans forgotten, the memory made {@code snapshot}'s
+     * again ({@link VmoMemory#reset}) and every charge moved to {@code next}. The old budget
+     * is left with nothing charged. False, with the memory then released, if {@code next}
+     * has no room for the tables' elements.
+     */
+    boolean recycle(MemorySnapshot snapshot, MemoryBudget next) {
         try {
             copyBackPartialPages();
         } finally {
@@ -177,8 +202,8 @@ final class VmoProcessMemory implements ProcessMemory {
         return true;
     }
 
-    @Override
-    public void release() {
+    /** Ends the memory's life and gives back its budget. Writable spans already hold what the engine wrote. */
+    void release() {
         // A writable span's whole pages are the caller's, already holding the output; its partial pages are copied back.
         try {
             copyBackPartialPages();
@@ -205,13 +230,13 @@ final class VmoProcessMemory implements ProcessMemory {
         }
     }
 
-    @Override
-    public long committedBytes() {
+    /** Bytes this process has committed so far: its pages and its table elements. */
+    long committedBytes() {
         return budget.committedBytes();
     }
 
-    @Override
-    public long copyOnWriteFaults() {
+    /** Write faults that committed a page (copy-on-write copies and fresh zero pages) so far. */
+    long copyOnWriteFaults() {
         VmoMemory m = memory;
         return m == null ? 0 : m.copyOnWriteFaults();
     }

@@ -1,4 +1,4 @@
-package dev.hermetic.host.internal;
+package dev.hermetic.host;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
@@ -7,8 +7,7 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
-import dev.hermetic.host.EngineInfo;
-import dev.hermetic.host.Vdso;
+import dev.hermetic.host.abi.Abi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,20 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Checks a parsed module against the engine ABI: vDSO imports only, the required exports, their types. */
-public final class EngineChecker {
-    public static final String ENGINE_START = "engine_start";
-    public static final String ENGINE_INIT = "engine_init";
-    public static final String INITIALIZE = "_initialize";
-    public static final String MEMORY = "memory";
-    public static final String SPAN_WINDOW = "hermetic_span_window";
-    public static final String SPAN_WINDOW_SIZE = "hermetic_span_window_size";
+final class EngineChecker {
 
     /** The one signature each vDSO function has. */
     private static final Map<String, FunctionType> VDSO_TYPES = Map.of(
-            Vdso.PROCESS_EXIT, FunctionType.of(List.of(ValType.I64), List.of()),
-            Vdso.HOOK_CALL, FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32,
+            Abi.PROCESS_EXIT, FunctionType.of(List.of(ValType.I64), List.of()),
+            Abi.HOOK_CALL, FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32,
                     ValType.I32, ValType.I32), List.of(ValType.I64)),
-            Vdso.HOOK_RESULT, FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64)));
+            Abi.HOOK_RESULT, FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64)));
     private static final FunctionType NO_ARGS = FunctionType.empty();
     private static final FunctionType RETURNS_I32 = FunctionType.returning(ValType.I32);
 
@@ -45,7 +38,7 @@ public final class EngineChecker {
             String where = imp.module() + "." + imp.name();
             String signature = describe(module, imp);
             imports.add(where + ": " + signature);
-            if (!imp.module().equals(Vdso.MODULE)
+            if (!imp.module().equals(Abi.VDSO_MODULE)
                     || !vdso.functions().contains(imp.name())
                     || imp.importType() != ExternalType.FUNCTION) {
                 problems.add("import " + where + " (" + signature + ") is outside the vDSO "
@@ -60,30 +53,30 @@ public final class EngineChecker {
             Export e = exportSection.getExport(i);
             exports.add(e.name() + ": " + describe(module, e));
         }
-        Optional<FunctionType> start = exportedFunction(module, ENGINE_START);
+        Optional<FunctionType> start = exportedFunction(module, Abi.ENGINE_START);
         if (start.isEmpty()) {
-            problems.add("no exported function " + ENGINE_START);
+            problems.add("no exported function " + Abi.ENGINE_START);
         } else {
             FunctionType t = start.get();
             for (ValType p : t.params()) {
                 if (!isNumber(p)) {
-                    problems.add(ENGINE_START + " takes a " + p + "; only i32, i64, f32 and f64 cross the boundary");
+                    problems.add(Abi.ENGINE_START + " takes a " + p + "; only i32, i64, f32 and f64 cross the boundary");
                 }
             }
             if (t.returns().size() > 1 || (t.returns().size() == 1 && !isNumber(t.returns().get(0)))) {
-                problems.add(ENGINE_START + " must return nothing or one number, not " + t.returns());
+                problems.add(Abi.ENGINE_START + " must return nothing or one number, not " + t.returns());
             }
         }
-        if (findExport(module, MEMORY).filter(e -> e.exportType() == ExternalType.MEMORY).isEmpty()) {
-            problems.add("no exported memory named " + MEMORY);
+        if (findExport(module, Abi.MEMORY).filter(e -> e.exportType() == ExternalType.MEMORY).isEmpty()) {
+            problems.add("no exported memory named " + Abi.MEMORY);
         }
-        requireType(module, ENGINE_INIT, NO_ARGS, problems);
-        requireType(module, INITIALIZE, NO_ARGS, problems);
-        requireType(module, SPAN_WINDOW, RETURNS_I32, problems);
-        requireType(module, SPAN_WINDOW_SIZE, RETURNS_I32, problems);
-        requireType(module, LogReader.EXPORT, RETURNS_I32, problems);
-        if (findExport(module, SPAN_WINDOW).isPresent() != findExport(module, SPAN_WINDOW_SIZE).isPresent()) {
-            problems.add(SPAN_WINDOW + " and " + SPAN_WINDOW_SIZE + " come together");
+        requireType(module, Abi.ENGINE_INIT, NO_ARGS, problems);
+        requireType(module, Abi.INITIALIZE, NO_ARGS, problems);
+        requireType(module, Abi.SPAN_WINDOW, RETURNS_I32, problems);
+        requireType(module, Abi.SPAN_WINDOW_SIZE, RETURNS_I32, problems);
+        requireType(module, Abi.LOG, RETURNS_I32, problems);
+        if (findExport(module, Abi.SPAN_WINDOW).isPresent() != findExport(module, Abi.SPAN_WINDOW_SIZE).isPresent()) {
+            problems.add(Abi.SPAN_WINDOW + " and " + Abi.SPAN_WINDOW_SIZE + " come together");
         }
         return new EngineInfo(imports, exports, problems);
     }

@@ -1,10 +1,11 @@
-package dev.hermetic.host.internal;
+package dev.hermetic.host;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.hermetic.host.abi.Abi;
 import java.util.Optional;
 
 /**
@@ -14,9 +15,7 @@ import java.util.Optional;
  * The engine owns the header and may have written anything there; a header that breaks the
  * ABI's invariants gives no log, never an error.
  */
-public final class LogReader {
-    /** The export that returns the header's address. */
-    public static final String EXPORT = "hermetic_log";
+final class LogReader {
     /** Most bytes read from one log, so a hostile header cannot make the host allocate more. */
     public static final int MAX_CAPACITY = 16 << 20;
     /** Size of the header: ring address (u32), capacity (u32), bytes written (u64), little-endian. */
@@ -37,11 +36,11 @@ public final class LogReader {
      * engine code, so call it on the process's thread, under its deadline, before anything else.
      */
     public static Optional<LogReader> locate(WasmModule module, Instance instance) {
-        Optional<FunctionType> type = EngineChecker.exportedFunction(module, EXPORT);
+        Optional<FunctionType> type = EngineChecker.exportedFunction(module, Abi.LOG);
         if (type.isEmpty() || !type.get().equals(FunctionType.returning(ValType.I32))) {
             return Optional.empty();
         }
-        return Optional.of(new LogReader((int) instance.export(EXPORT).apply()[0]));
+        return Optional.of(new LogReader((int) instance.export(Abi.LOG).apply()[0]));
     }
 
     /** The log as {@code memory} holds it now; empty when the header breaks its invariants. */

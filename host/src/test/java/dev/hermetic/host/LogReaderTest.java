@@ -1,4 +1,4 @@
-package dev.hermetic.host.internal;
+package dev.hermetic.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
