@@ -252,17 +252,6 @@ public final class PageStore {
         }
     }
 
-    /** True when some slot in [from, to) reads a committed page. */
-    boolean anyCommitted(long from, long to) {
-        long end = Math.min(to, extent());
-        for (long i = from; i < end; i++) {
-            if (page(i) != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Adds the committed pages of slots [from, to) to {@code out}, each with the number of stores that see it. */
     void attribute(long from, long to, Attribution out) {
         long end = Math.min(to, extent());
