@@ -152,7 +152,7 @@ public final class Engine implements AutoCloseable {
      */
     public EngineProcess newProcess(Limits limits, String... grantedHooks) {
         requireOpen();
-        return new EngineProcess(this, limits, Set.of(grantedHooks), null);
+        return new EngineProcess(this, limits, Set.of(grantedHooks), null, false);
     }
 
     /**
@@ -181,7 +181,10 @@ public final class Engine implements AutoCloseable {
      */
     public FilterResult filter(FilterRequest request) throws InterruptedException {
         Limits limits = request.limits().orElse(host.defaultLimits());
-        return Filters.run(request, (in, out) -> Filters.once(newProcess(limits, request.hooks()), in, out));
+        return Filters.run(request, (in, out) -> {
+            requireOpen();
+            return Filters.once(new EngineProcess(this, limits, Set.of(request.hooks()), null, true), in, out);
+        });
     }
 
     /** A warm process under the host's default limits, granted no hooks; see {@link #warmProcess(Limits, String...)}. */
@@ -256,7 +259,7 @@ public final class Engine implements AutoCloseable {
      */
     public Snapshot snapshot(Limits limits, Warmup warmup, String... grantedHooks) throws InterruptedException {
         requireOpen();
-        EngineProcess warm = new EngineProcess(this, limits, Set.of(grantedHooks), null);
+        EngineProcess warm = new EngineProcess(this, limits, Set.of(grantedHooks), null, false);
         Snapshot[] taken = new Snapshot[1];
         warm.launch((instance, memory) -> {
             warmup.run(warm.warmInstance(instance, memory));

@@ -93,7 +93,8 @@ public final class EngineProcess implements AutoCloseable {
      * {@link #close} before start, by a failed launch, or by the cleaner once an unstarted
      * process is garbage. Does nothing once the engine thread has started.
      */
-    private final Cleaner.Cleanable unstartedRelease;
+    /** Releases what the process holds if it never runs; a cleaner's, unless the process is scoped. */
+    private final Runnable unstartedRelease;
     /** {@link System#nanoTime()} at the first kill request; meaningful only once {@link #killReason} is set. */
     private volatile long killRequestedNanos;
     /** {@link System#nanoTime()} at start and at the end; the end is 0 while running. */
@@ -112,7 +113,12 @@ public final class EngineProcess implements AutoCloseable {
     /** Whether {@link #fuelLeftAtEnd} is final: set at the first kill request or the end. */
     private volatile boolean fuelFinal;
 
-    EngineProcess(Engine engine, Limits limits, Set<String> grantedHooks, Snapshot origin) {
+    /**
+     * @param scoped the caller closes the process in the frame that made it ({@code try}), so
+     *     no cleaner need watch for it being dropped unstarted: registering one per process is a
+     *     JVM-wide lock and a phantom reference for the collector, on every request served
+     */
+    EngineProcess(Engine engine, Limits limits, Set<String> grantedHooks, Snapshot origin, boolean scoped) {
         this.engine = engine;
         this.limits = limits;
         this.origin = origin;
@@ -126,7 +132,8 @@ public final class EngineProcess implements AutoCloseable {
             hookGate.close();
             throw new IllegalArgumentException("a fuel budget needs a host that meters fuel (Host.Builder.withFuelMetering)");
         }
-        this.unstartedRelease = CLEANER.register(this, new UnstartedRelease(hookGate, origin, holdsSnapshot));
+        UnstartedRelease release = new UnstartedRelease(hookGate, origin, holdsSnapshot);
+        this.unstartedRelease = scoped ? release::run : CLEANER.register(this, release)::clean;
     }
 
     /**
@@ -247,7 +254,7 @@ public final class EngineProcess implements AutoCloseable {
             engine.host().started(this);
         } catch (RuntimeException e) {
             closedUnstarted = true;
-            unstartedRelease.clean();
+            unstartedRelease.run();
             throw e;
         }
         startNanos = System.nanoTime();
@@ -271,7 +278,7 @@ public final class EngineProcess implements AutoCloseable {
                 now = admission.enter(whenAdmitted);
             } catch (HostBusyException e) {
                 closedUnstarted = true;
-                unstartedRelease.clean();
+                unstartedRelease.run();
                 engine.host().ended(this);
                 throw e;
             }
@@ -288,7 +295,7 @@ public final class EngineProcess implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (now || admission.cancel(queuedDispatch)) {
-                unstartedRelease.clean();
+                unstartedRelease.run();
                 finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
                 return this;
             }
@@ -305,7 +312,7 @@ public final class EngineProcess implements AutoCloseable {
             engine.host().dispatch(() -> runBody(body), "hermetic-" + engine.name() + "-" + id, limits.stackBytes());
         } catch (RuntimeException | Error e) {
             // RejectedExecutionException, OutOfMemoryError("unable to create native thread"): the engine never ran.
-            unstartedRelease.clean();
+            unstartedRelease.run();
             finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
         }
     }
@@ -352,7 +359,7 @@ public final class EngineProcess implements AutoCloseable {
         try {
             deadline = deadlineIn(Duration.ofNanos(Math.max(1, left)));
         } catch (RuntimeException e) {
-            unstartedRelease.clean();
+            unstartedRelease.run();
             finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
             return result.join();
         }
@@ -388,7 +395,7 @@ public final class EngineProcess implements AutoCloseable {
             }
         } catch (HostBusyException e) {
             closedUnstarted = true;
-            unstartedRelease.clean();
+            unstartedRelease.run();
             engine.host().ended(this);
             throw e;
         }
@@ -404,7 +411,7 @@ public final class EngineProcess implements AutoCloseable {
                 // Admitted meanwhile: the slot is being handed over; once it is, finish gives it back.
                 slot.acquireUninterruptibly();
             }
-            unstartedRelease.clean();
+            unstartedRelease.run();
             finish(new ProcessResult.Killed(KillReason.BY_HOST));
             throw e;
         }
@@ -415,7 +422,7 @@ public final class EngineProcess implements AutoCloseable {
         if (killReason.compareAndSet(null, why)) {
             killRequestedNanos = System.nanoTime();
         }
-        unstartedRelease.clean();
+        unstartedRelease.run();
         finish(new ProcessResult.Killed(killReason.get()));
         return false;
     }
@@ -492,7 +499,7 @@ public final class EngineProcess implements AutoCloseable {
             Admission admission = engine.host().admission();
             if (queued != null && admission != null && admission.cancel(queued)) {
                 // Still waiting for a slot: it never runs, and ends here.
-                unstartedRelease.clean();
+                unstartedRelease.run();
                 finish(new ProcessResult.Killed(reason));
                 return;
             }
@@ -662,7 +669,7 @@ public final class EngineProcess implements AutoCloseable {
     public void close() {
         if (launched.compareAndSet(false, true)) {
             closedUnstarted = true;
-            unstartedRelease.clean();
+            unstartedRelease.run();
             return;
         }
         if (!closedUnstarted) {

@@ -6,21 +6,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
  * The host's meters. Names are dotted lowercase; tags are bounded (engine name, outcome,
- * trap kind or kill reason, cache result). Without a user registry an empty composite registry
- * takes the calls and keeps nothing. A registry that throws loses its meters, never a process:
+ * trap kind or kill reason, cache result). Without a user registry every call returns at once
+ * (a process served then pays for no meter lookups). A registry that throws loses its meters, never a process:
  * every call here catches what the registry throws and logs the first failure.
  */
 final class Metrics {
     private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
 
-    /** Where meters are registered; the user's registry, never a global one. */
+    /** Where meters are registered; the user's registry, never a global one; null for none. */
     private final MeterRegistry registry;
     /** Whether a registry failure has been logged; only the first is. */
     private final AtomicBoolean failureLogged = new AtomicBoolean();
@@ -30,7 +29,7 @@ final class Metrics {
      * @param liveCommittedBytes reads the bytes committed by live processes, summed
      */
     public Metrics(MeterRegistry registry, LongSupplier liveCommittedBytes) {
-        this.registry = registry == null ? new CompositeMeterRegistry() : registry;
+        this.registry = registry;
         record(() -> Gauge.builder("hermetic.memory.committed", liveCommittedBytes, s -> (double) s.getAsLong())
                 .description("Bytes committed by live processes")
                 .baseUnit("bytes")
@@ -40,6 +39,9 @@ final class Metrics {
 
     /** Runs one meter update; what the registry throws is logged once and dropped. */
     private void record(Runnable update) {
+        if (registry == null) {
+            return;
+        }
         try {
             update.run();
         } catch (RuntimeException e) {
@@ -116,11 +118,11 @@ final class Metrics {
 
     /** The code cache's answer for one compiled load: hit, absent or rejected. */
     public void codeCache(CodeStore.Outcome outcome) {
-        Counter.builder("hermetic.code.cache")
+        record(() -> Counter.builder("hermetic.code.cache")
                 .description("Compiled loads by what the on-disk code cache gave: hit, absent, rejected")
                 .tag("result", outcome.name().toLowerCase(java.util.Locale.ROOT))
                 .register(registry)
-                .increment();
+                .increment());
     }
 
     /**
@@ -129,13 +131,17 @@ final class Metrics {
      */
     public void hugeMethodsCompiled(java.util.Optional<Boolean> compiled) {
         double value = compiled.map(c -> c ? 1.0 : 0.0).orElse(Double.NaN);
-        Gauge.builder("hermetic.jvm.huge.methods.compiled", () -> value)
+        record(() -> Gauge.builder("hermetic.jvm.huge.methods.compiled", () -> value)
                 .description("1 if the JVM JIT-compiles methods over 8000 bytecodes (-XX:-DontCompileHugeMethods), 0 if not")
-                .register(registry);
+                .register(registry));
     }
 
     /** What loading an engine split: counted once per load. */
     public void functionsSplit(String engine, SplitReport report) {
+        record(() -> functionsSplitNow(engine, report));
+    }
+
+    private void functionsSplitNow(String engine, SplitReport report) {
         Counter.builder("hermetic.engine.functions.split")
                 .description("Functions split at load because their JVM methods were too large for the JIT")
                 .tag("engine", engine)

@@ -252,12 +252,17 @@ public final class Snapshot implements AutoCloseable {
      * @throws EngineClosedException if its engine is closed
      */
     public EngineProcess spawn(Limits limits, String... grantedHooks) {
+        return spawn(limits, Set.of(grantedHooks), false);
+    }
+
+    /** As {@link #spawn(Limits, String...)}; {@code scoped}: the caller closes the clone in the frame that made it. */
+    private EngineProcess spawn(Limits limits, Set<String> grantedHooks, boolean scoped) {
         engine.requireOpen();
         if (!hold()) {
             throw new ProcessStateException("the snapshot is closed");
         }
         try {
-            return new EngineProcess(engine, limits, Set.of(grantedHooks), this);
+            return new EngineProcess(engine, limits, grantedHooks, this, scoped);
         } catch (RuntimeException e) {
             cloneBuilt();
             throw e;
@@ -276,7 +281,7 @@ public final class Snapshot implements AutoCloseable {
      */
     public FilterResult filter(FilterRequest request) throws InterruptedException {
         Limits limits = request.limits().orElse(engine.host().defaultLimits());
-        return Filters.run(request, (in, out) -> Filters.once(spawn(limits, request.hooks()), in, out));
+        return Filters.run(request, (in, out) -> Filters.once(spawn(limits, Set.of(request.hooks()), true), in, out));
     }
 
     /**

@@ -49,7 +49,7 @@ public final class WarmProcess implements AutoCloseable {
     private record Returned(Optional<Value> value, long committedBytes) {}
 
     WarmProcess(Engine engine, Limits limits, Set<String> hooks) throws InterruptedException {
-        process = new EngineProcess(engine, limits, hooks, null);
+        process = new EngineProcess(engine, limits, hooks, null, false);
         process.onExit().thenRun(settled::countDown);
         process.launch(this::serve, false);
         if (!process.isAlive()) {

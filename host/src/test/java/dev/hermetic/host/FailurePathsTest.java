@@ -99,6 +99,41 @@ class FailurePathsTest {
         }
     }
 
+    /** A registry on which every meter's registration throws. */
+    private static final class BrokenRegistry extends SimpleMeterRegistry {
+        @Override
+        protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
+            throw new IllegalStateException("this registry is broken");
+        }
+
+        @Override
+        protected io.micrometer.core.instrument.Counter newCounter(Meter.Id id) {
+            throw new IllegalStateException("this registry is broken");
+        }
+
+        @Override
+        protected <T> io.micrometer.core.instrument.Gauge newGauge(Meter.Id id, T obj,
+                java.util.function.ToDoubleFunction<T> valueFunction) {
+            throw new IllegalStateException("this registry is broken");
+        }
+
+        @Override
+        protected io.micrometer.core.instrument.DistributionSummary newDistributionSummary(Meter.Id id,
+                DistributionStatisticConfig config, double scale) {
+            throw new IllegalStateException("this registry is broken");
+        }
+    }
+
+    @Test
+    void aRegistryThatThrowsOnEveryMeterLosesTheMetersNotTheHostLoadsOrProcesses() throws Exception {
+        try (Host host = Host.builder().withMeterRegistry(new BrokenRegistry()).withFuelMetering(true).build()) {
+            Engine add = host.load(Fixtures.engine("hc-add"));
+            assertThat(awaitWithin(add.newProcess().start(Value.i32(17), Value.i32(23)))).isEqualTo(FORTY);
+            byte[] digest = host.load("sha256", Fixtures.engine("sha256")).filter(new byte[] {1, 2, 3}).output();
+            assertThat(digest).hasSize(32);
+        }
+    }
+
     @Test
     void closeStopsNewStartsBeforeItKillsAndEveryStartedProcessEnds() throws Exception {
         Host host = Host.builder().build();
