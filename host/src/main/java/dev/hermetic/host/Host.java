@@ -106,8 +106,11 @@ public final class Host implements AutoCloseable {
     private final Metrics metrics;
     /** Loaded engines by the SHA-256 of their bytes, bounded (see {@link Builder#withEngineCache}); an entry is never replaced. */
     private final EngineCache<Engine> engines;
-    /** Processes started and not yet ended. */
-    private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet();
+    /**
+     * Processes started and not yet ended. Sized for many at once: an insert locks its hash bin,
+     * and with the default 16 bins, caller threads serving requests met in the same bins.
+     */
+    private final Set<EngineProcess> liveProcesses = ConcurrentHashMap.newKeySet(1024);
     /**
      * Set once by {@link #close}, before it kills anything: no process starts after. A start
      * adds itself to {@link #liveProcesses} and then reads this; close sets it and then reads

@@ -12,7 +12,7 @@ import java.util.List;
  * store whole costs one reference instead of one per page.
  *
  * <p>Locking: the store's monitor guards its slots, {@link #base}, {@link #users},
- * {@link #cloned}, {@link #snapshotChildren} and the state of every {@link VmoObject} using it
+ * {@link #cloned}, the rise of {@link #snapshotChildren} and the state of every {@link VmoObject} using it
  * (and the handles naming them). It is taken after the lock of an address space that maps one
  * of its VMOs, and before the stripe locks of its {@link FrozenPages}, a {@link Page}'s
  * monitor, and the translation caches it invalidates. A store holds at most the locks of its
@@ -37,8 +37,12 @@ public final class PageStore {
     final List<VmoObject> users = new ArrayList<>();
     /** Set once, when the store is made for a snapshot child: its pages are copy-on-write views of another's. */
     boolean cloned;
-    /** Live snapshot children made from the VMOs using this store; DECOMMIT is refused while > 0. */
-    int snapshotChildren;
+    /**
+     * Live snapshot children made from the VMOs using this store; DECOMMIT is refused while > 0.
+     * Rises under this store's lock; falls without it (a child dying), so a DECOMMIT racing the
+     * last child's death may still be refused, as if it had come first.
+     */
+    final java.util.concurrent.atomic.AtomicInteger snapshotChildren = new java.util.concurrent.atomic.AtomicInteger();
 
     PageStore(BudgetAccount account) {
         this.account = account;

@@ -53,8 +53,11 @@ public final class VmoObject {
      * includes this VMO until it dies; null for a VMO made by {@code create} and for a slice.
      */
     private PageStore cloneSource;
-    /** Live VMOs created from this one. */
-    int children;
+    /**
+     * Live VMOs created from this one. Atomic so that a child dying needs no lock of this VMO's
+     * store: every clone of a snapshot would otherwise take the snapshot's on its way out.
+     */
+    final java.util.concurrent.atomic.AtomicInteger children = new java.util.concurrent.atomic.AtomicInteger();
     /** Open handles naming this object. */
     int handles;
     /** Mappings of this VMO; a mapping keeps the VMO alive like a handle. */
@@ -106,7 +109,7 @@ public final class VmoObject {
     }
 
     public int children() {
-        return children;
+        return children.get();
     }
 
     public int mappingCount() {
@@ -256,7 +259,7 @@ public final class VmoObject {
         switch (op) {
             case OP_COMMIT -> ownRange(storeOffset + firstPage, storeOffset + endPage);
             case OP_DECOMMIT -> {
-                if (store.cloned || store.snapshotChildren > 0) {
+                if (store.cloned || store.snapshotChildren.get() > 0) {
                     throw new ZxException(Status.NOT_SUPPORTED,
                             "DECOMMIT needs a VMO made by create (or its slice) without snapshot children");
                 }
@@ -342,10 +345,10 @@ public final class VmoObject {
             fresh.cloned = true;
             child = new VmoObject(koid, name, fresh, 0, rounded, childSize, childResizable, false);
             child.cloneSource = store;
-            store.snapshotChildren++;
+            store.snapshotChildren.incrementAndGet();
         }
         child.parent = this;
-        children++;
+        children.incrementAndGet();
         return child;
     }
 
@@ -372,17 +375,13 @@ public final class VmoObject {
         if (store.users.isEmpty()) {
             store.dropAll();
         }
-        // Store locks are taken child first: the parent's and the source's after this one's.
+        // Counts, not state guarded by the parent's store: no lock of it is taken.
         if (parent != null) {
-            synchronized (parent.store) {
-                parent.children--;
-            }
+            parent.children.decrementAndGet();
             parent = null;
         }
         if (cloneSource != null) {
-            synchronized (cloneSource) {
-                cloneSource.snapshotChildren--;
-            }
+            cloneSource.snapshotChildren.decrementAndGet();
             cloneSource = null;
         }
     }
