@@ -211,6 +211,29 @@ class FuelTest {
     }
 
     @Test
+    void recursionWithoutLoopsIsCountedExactlyAndStoppedAtACalleesEntry() throws Exception {
+        // fuel-recurse.wat: engine_start(n) costs 9 + 14n (its comment counts the runs); no loop anywhere.
+        for (Host host : List.of(compiled, interpreted)) {
+            Engine recurse = host.load("fuel-recurse", Fixtures.wasm("fuel-recurse"));
+            for (int n : new int[] {0, 1, 100}) {
+                try (EngineProcess p = recurse.newProcess()) {
+                    assertThat(p.start(Value.i32(n)).await()).isEqualTo(new ProcessResult.Returned(Optional.of(Value.i32(n))));
+                    assertThat(p.fuelConsumed()).as("n = %d, %s", n, host.mode()).isEqualTo(9 + 14L * n);
+                }
+            }
+            // A runaway: each frame takes only its entry run (3) from the counter before it recurses and keeps the
+            // rest as its debt, so after engine_start's 3 the 1000th $down entry finds the counter at -3.
+            for (int i = 0; i < 2; i++) {
+                try (EngineProcess p = recurse.newProcess(Limits.builder().withFuel(3000).build())) {
+                    assertThat(p.start(Value.i32(Integer.MAX_VALUE)).await())
+                            .isEqualTo(new ProcessResult.Killed(KillReason.FUEL_EXHAUSTED));
+                    assertThat(p.fuelConsumed()).as(host.mode().toString()).isEqualTo(3003);
+                }
+            }
+        }
+    }
+
+    @Test
     void catchingExceptionsDoesNotEscapeTheBudget() throws Exception {
         // Each round a callee spins 1000 times and throws; the caller catches and goes again.
         Limits limits = Limits.builder().withFuel(2_000_000).withDeadline(Duration.ofMinutes(1)).build();

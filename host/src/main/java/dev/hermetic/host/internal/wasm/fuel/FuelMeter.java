@@ -35,15 +35,19 @@ import java.util.List;
  *       refused grow too).
  * </ul>
  * A charge adds to a per-function local, the debt; the debt is taken from the counter global,
- * and the counter checked, at every loop iteration, before every call (tail calls and throws
- * included) and before a per-byte or per-page charge; leaving the function (its end, a
- * {@code return}, a branch to its outermost label) takes the debt without a check, which the
- * caller's next check makes. So a runaway computation stops within one loop iteration or call
- * once the counter is below zero, and between those points metering costs one local addition
- * per run. What a process is charged is a function of the module and its inputs alone, the same
- * under any runtime that runs the rewritten module. A trap ends the process with up to one run
- * per frame of debt not taken, and a Wasm exception unwinding frames drops their debt likewise:
- * at most the straight-line code since each frame's last loop iteration or call, never a loop.
+ * and the counter checked, at every loop iteration, before a direct call to an import, before a
+ * throw and before a per-byte or per-page charge; a function that may call one of the module's
+ * own functions (any call but a direct one to an import) takes its entry run from the counter
+ * and checks it on entry instead of its callers checking before each call. Leaving the function
+ * (its end, a {@code return}, a branch to its outermost label) takes the debt without a check,
+ * which the caller's next check makes. So a runaway computation, loops or recursion, stops
+ * within one loop iteration or call once the counter is below zero, and between those points
+ * metering costs one local addition per run; a call to a function that calls none costs one
+ * read and one write of the counter, at its exit. What a process is charged is a function of the
+ * module and its inputs alone, the same under any runtime that runs the rewritten module. A trap
+ * ends the process with debt not taken in each frame, and a Wasm exception unwinding frames
+ * drops theirs likewise: at most the straight-line code each frame ran since its entry or its
+ * last loop iteration, never a loop; the count it ends with is as deterministic as the rest.
  *
  * <p>The counter is exported as {@link #EXPORT} so that the embedder (the host, or another
  * runtime running the rewritten module) can set the budget and read what is left; exports are
@@ -52,7 +56,7 @@ import java.util.List;
 public final class FuelMeter {
 
     /** Names this rewrite and its cost model: part of the code cache's key. Change it whenever the output changes. */
-    public static final String VERSION = "3";
+    public static final String VERSION = "4";
 
     /** The export naming the fuel counter, a mutable i64 global. */
     public static final String EXPORT = "hermetic_fuel";
@@ -226,7 +230,8 @@ public final class FuelMeter {
         for (CodeSection.Body b : bodies) {
             FunctionBody body = decoder.decode(payload, b.start(), b.end());
             int params = typeParams.get(functionTypes.get(importedFunctions + b.index()));
-            FunctionBody metered = direct ? meterDirect(body, fuel) : meterBody(body, fuel, params);
+            FunctionBody metered = direct ? meterDirect(body, fuel, importedFunctions)
+                    : meterBody(body, fuel, params, importedFunctions);
             WasmWriter w = new WasmWriter(b.end() - b.start() + 64);
             CodeEncoder.encode(metered, w);
             byte[] bytes = w.toByteArray();
@@ -264,11 +269,37 @@ public final class FuelMeter {
         return 0;
     }
 
-    /** Whether {@code op} hands control to another function: the counter must be current before it. */
+    /** Whether {@code op} calls a function (tail calls included). */
     private static boolean calls(Opcode op) {
         return op == Opcode.CALL || op == Opcode.CALL_INDIRECT || op == Opcode.CALL_REF
-                || op == Opcode.RETURN_CALL || op == Opcode.RETURN_CALL_INDIRECT || op == Opcode.RETURN_CALL_REF
-                || op == Opcode.THROW || op == Opcode.THROW_REF || op == Opcode.RETHROW || op == Opcode.RETURN;
+                || op == Opcode.RETURN_CALL || op == Opcode.RETURN_CALL_INDIRECT || op == Opcode.RETURN_CALL_REF;
+    }
+
+    /**
+     * Whether the counter must be current, and checked, before {@code ins}: a direct call to an
+     * import (a hook charges the counter and stops the process when it runs out), or a throw
+     * (the frames it unwinds drop their debt, so the thrower pays its own first).
+     */
+    private static boolean settlesBefore(Instruction ins, int importedFunctions) {
+        Opcode op = ins.opcode();
+        return (op == Opcode.CALL || op == Opcode.RETURN_CALL) && ins.slot(0) < importedFunctions
+                || op == Opcode.THROW || op == Opcode.THROW_REF || op == Opcode.RETHROW;
+    }
+
+    /**
+     * Whether a body may call one of the module's own functions (any call but a direct one to an
+     * import): such a body settles and checks at its entry, so that recursion, with or without
+     * loops, meets a check in every frame; a body that calls none runs its straight-line code
+     * once per call, and its caller's next check sees what it paid.
+     */
+    private static boolean callsDefined(List<Instruction> code, int importedFunctions) {
+        for (Instruction ins : code) {
+            Opcode op = ins.opcode();
+            if (calls(op) && !((op == Opcode.CALL || op == Opcode.RETURN_CALL) && ins.slot(0) < importedFunctions)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code ins}, at block depth {@code depth}, may branch out of the function (to its outermost label). */
@@ -293,15 +324,17 @@ public final class FuelMeter {
 
     /**
      * Meters one body. Each run's cost is added to a local, the debt, when the run is entered;
-     * the debt is taken from the counter global (and the global checked) only at the points
-     * where it must be current: at every loop iteration, before every call, return, throw or
-     * branch out of the function, before a bulk instruction's per-byte charge, and at the
-     * function's end. Between those points metering costs a local addition, which the JIT keeps
-     * in a register; the global is read and written once per loop iteration or call.
+     * the debt is taken from the counter global only where it must be current: with a check at
+     * every loop iteration, before a direct call to an import, a throw or a bulk instruction's
+     * per-byte charge, and (the entry run alone, the debt being 0) at the entry of a body that
+     * may call the module's own functions; without one before a return or a branch out of the
+     * function and at its end. Between those points metering costs a local addition, which the
+     * JIT keeps in a register; calls to the module's own functions add nothing at the call.
      */
-    static FunctionBody meterBody(FunctionBody body, int fuel, int params) {
+    static FunctionBody meterBody(FunctionBody body, int fuel, int params, int importedFunctions) {
         List<Instruction> code = body.instructions();
         int n = code.size();
+        boolean entryCheck = callsDefined(code, importedFunctions);
         Runs runs = Runs.of(code);
         long[] cost = runs.cost();
         boolean[] loopHead = runs.loopHead();
@@ -317,6 +350,12 @@ public final class FuelMeter {
             if (cost[i] > 0) {
                 if (loopHead[i]) {
                     sync(out, fuel, debt, t64, cost[i]);
+                } else if (i == 0 && entryCheck) {
+                    // The debt local starts at 0: the entry run is taken from the counter at once.
+                    out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
+                    out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
+                    out.add(Instruction.of(I64_SUB));
+                    store(out, fuel, t64);
                 } else if (i == 0) {
                     out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
                     out.add(Instruction.of(Opcode.LOCAL_SET, debt));
@@ -342,7 +381,7 @@ public final class FuelMeter {
                 }
                 out.add(Instruction.of(I64_SUB));
                 settle(out, fuel, debt, t64);
-            } else if (calls(op) && op != Opcode.RETURN) {
+            } else if (settlesBefore(ins, importedFunctions)) {
                 sync(out, fuel, debt, t64, 0);
             } else if (op == Opcode.RETURN || branchesOut(ins, depth) || i == n - 1) {
                 // Leaving the function: pay the debt; the caller's next check sees it.
@@ -396,12 +435,13 @@ public final class FuelMeter {
     /**
      * Meters one body without locals, for modules with tail calls: each run's cost is taken from
      * the counter global at once, and the counter is checked at the same points as
-     * {@link #meterBody} checks it; a per-byte charge keeps its count in a scratch global, the
+     * {@link #meterBody} checks it (a tail-recursive body calls itself: it checks at entry); a per-byte charge keeps its count in a scratch global, the
      * one after the counter. The same cost model, the same counts; slower.
      */
-    static FunctionBody meterDirect(FunctionBody body, int fuel) {
+    static FunctionBody meterDirect(FunctionBody body, int fuel, int importedFunctions) {
         List<Instruction> code = body.instructions();
         int n = code.size();
+        boolean entryCheck = callsDefined(code, importedFunctions);
         Runs runs = Runs.of(code);
         long[] cost = runs.cost();
         boolean[] loopHead = runs.loopHead();
@@ -415,7 +455,7 @@ public final class FuelMeter {
                 out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
                 out.add(Instruction.of(I64_SUB));
                 out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
-                if (loopHead[i]) {
+                if (loopHead[i] || i == 0 && entryCheck) {
                     checkGlobal(out, fuel);
                 }
             }
@@ -433,7 +473,7 @@ public final class FuelMeter {
                 out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
                 checkGlobal(out, fuel);
                 out.add(Instruction.of(Opcode.GLOBAL_GET, scratch));
-            } else if (calls(op) && op != Opcode.RETURN) {
+            } else if (settlesBefore(ins, importedFunctions)) {
                 checkGlobal(out, fuel);
             }
             out.add(ins);
@@ -473,10 +513,15 @@ public final class FuelMeter {
 
     /** With the new counter on the stack: store it, clear the debt, trap if it is below zero. */
     private static void settle(List<Instruction> out, int fuel, long debt, long t64) {
-        out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
-        out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
         out.add(Instruction.of(Opcode.I64_CONST, 0));
         out.add(Instruction.of(Opcode.LOCAL_SET, debt));
+        store(out, fuel, t64);
+    }
+
+    /** With the new counter on the stack: store it, trap if it is below zero. */
+    private static void store(List<Instruction> out, int fuel, long t64) {
+        out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
+        out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
         out.add(Instruction.of(Opcode.LOCAL_GET, t64));
         out.add(Instruction.of(Opcode.I64_CONST, 0));
         out.add(Instruction.of(I64_LT_S));
