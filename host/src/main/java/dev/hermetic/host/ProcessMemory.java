@@ -143,6 +143,11 @@ final class ProcessMemory {
      * forgotten. Whole pages of the caller's VMOs stay mapped until then.
      */
     void endCall() {
+        forgetSpans();
+    }
+
+    /** Copies spans' partial pages back and closes them, and forgets the spans; each step runs whatever the copy throws. */
+    private void forgetSpans() {
         try {
             copyBackPartialPages();
         } finally {
@@ -179,13 +184,7 @@ final class ProcessMemory {
      * has no room for the tables' elements.
      */
     boolean recycle(MemorySnapshot snapshot, MemoryBudget next) {
-        try {
-            copyBackPartialPages();
-        } finally {
-            partialPages.forEach(p -> p.page().close());
-            partialPages.clear();
-            spans.clear();
-        }
+        forgetSpans();
         if (!tables.rebudget(next)) {
             release();
             return false;
