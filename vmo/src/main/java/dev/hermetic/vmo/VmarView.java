@@ -428,9 +428,11 @@ public class VmarView {
         }
     }
 
+    /** Grows the cache to hold page {@code p}, at most up to the last page mapped now; under the root's lock. */
     private void ensureCapacity(int p) {
         if (p >= readPages.length) {
-            long limit = Math.min(MAX_PAGES, root.size() >>> SHIFT);
+            // Past the mapped end every access faults: room there would be heap every clone holds for nothing.
+            long limit = Math.min(MAX_PAGES, (root.occupiedEnd() + MASK) >>> SHIFT);
             int length = (int) Math.max(p + 1L, Math.min(limit, Math.max(16L, 2L * readPages.length)));
             readPages = Arrays.copyOf(readPages, length);
             writePages = Arrays.copyOf(writePages, readPages.length);

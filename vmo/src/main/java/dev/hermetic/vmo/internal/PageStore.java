@@ -270,6 +270,10 @@ public final class PageStore {
     private void ensureLength(long length) {
         if (length > pages.length) {
             long grown = Math.max(length, Math.min((long) pages.length * 2, Integer.MAX_VALUE - 8));
+            if (base != null && length <= base.pages.length) {
+                // A clone writes within its base nearly always: room past it is heap each clone holds for nothing.
+                grown = Math.min(grown, base.pages.length);
+            }
             pages = Arrays.copyOf(pages, (int) Math.max(grown, 16));
         }
     }

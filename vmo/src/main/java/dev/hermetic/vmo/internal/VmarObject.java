@@ -72,6 +72,15 @@ public final class VmarObject implements Region {
         return base;
     }
 
+    /**
+     * One past the last byte this VMAR's regions occupy (its base when it has none): no address
+     * at or past it is mapped. Under the root's lock.
+     */
+    public long occupiedEnd() {
+        Map.Entry<Long, Region> last = children.lastEntry();
+        return last == null ? base : last.getValue().end();
+    }
+
     @Override
     public long size() {
         return size;
