@@ -144,7 +144,7 @@ public final class CodeCompiler {
 
     /**
      * The name a compiled machine's classes hold in their constant pool only when some function
-     * runs in the interpreter (the field and the calls to it); {@code CodeCompilerTest} checks the
+     * runs in the interpreter (the field and the calls to it); {@code CodeCacheTest} checks the
      * class still exists in the Chicory on the class path.
      */
     public static final String INTERPRETER_MACHINE = "com/dylibso/chicory/runtime/internal/CompilerInterpreterMachine";

@@ -39,7 +39,7 @@ final class FrozenPages {
      * while one is left no page can be unseen and a base going need not look for pages to
      * let go of (the snapshot's own frozen store is such a base for as long as it lives).
      * Rises without a lock like {@link #bases}; falls under a stripe lock (a base hiding its
-     * first page) or every stripe (a base going).
+     * first page) or without one (a clear base going, before it stops counting among the bases).
      */
     private final AtomicInteger clearBases = new AtomicInteger(1);
     /** The stripe locks; {@code stripes[i % STRIPES]} guards index {@code i}. */
@@ -87,12 +87,12 @@ final class FrozenPages {
     }
 
     /**
-     * Counts a base's slot {@code index} as hiding the page beneath ({@code +1}) or no longer
-     * ({@code -1}); a page no base sees any more is released. {@code firstHidden}: the base
-     * hid no page before this one.
+     * Counts a base's slot {@code index} as hiding the page beneath (slots over these pages
+     * never empty again while the base lives); a page no base sees any more is released.
+     * {@code firstHidden}: the base hid no page before this one.
      */
-    void shadow(int index, int delta, boolean firstHidden) {
-        if (delta > 0 && !firstHidden) {
+    void hide(int index, boolean firstHidden) {
+        if (!firstHidden) {
             shadowed.incrementAndGet(index);
             // Read after the rise: a clear base counted here sees the page now, and whoever
             // makes it unseen later (that base hiding it or leaving) reads this rise.
@@ -105,13 +105,9 @@ final class FrozenPages {
             return;
         }
         synchronized (stripe(index)) {
-            if (firstHidden) {
-                clearBases.decrementAndGet();
-            }
-            shadowed.addAndGet(index, delta);
-            if (delta > 0) {
-                releaseIfUnseen(index);
-            }
+            clearBases.decrementAndGet();
+            shadowed.incrementAndGet(index);
+            releaseIfUnseen(index);
         }
     }
 

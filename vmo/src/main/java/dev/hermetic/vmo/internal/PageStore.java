@@ -149,7 +149,7 @@ public final class PageStore {
         setSlot(index, fresh);
         if (current == null) {
             if (baseCovers(index)) {
-                base.shadow((int) index, 1, !hidesBase);
+                base.hide((int) index, !hidesBase);
                 hidesBase = true;
             }
         } else if (current != Page.HOLE) {
@@ -223,7 +223,7 @@ public final class PageStore {
             if (baseCovers(i)) {
                 setSlot(i, Page.HOLE);
                 if (p == null) {
-                    base.shadow((int) i, 1, !hidesBase);
+                    base.hide((int) i, !hidesBase);
                     hidesBase = true;
                 }
             } else if (p != null) {
