@@ -161,8 +161,37 @@ public final class ZygoteBench {
                 (double) nonZeroPages * Span.PAGE_SIZE * count / 1048576.0);
         System.out.printf("%-44s %12.1f MiB (%.1f KiB per clone)%n", "JVM heap held by the live clones",
                 (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / count);
+        if (Boolean.getBoolean("hermetic.bench.histogram")) {
+            classHistogram(count);
+        }
         memories.forEach(ProcessMemory::release);
         live.clear();
+    }
+
+    /** The heap's biggest classes while the clones live, per clone: where a clone's heap goes. */
+    private static void classHistogram(int clones) {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().toList();
+            p.waitFor();
+            System.out.printf("%nbiggest classes on the heap, bytes per clone (jcmd GC.class_histogram):%n");
+            for (String l : lines) {
+                String[] f = l.trim().split("\\s+");
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    long bytes = Long.parseLong(f[2]);
+                    if (bytes / clones >= 512) {
+                        System.out.printf("%10.1f KiB %10.1f objects  %s%n", bytes / 1024.0 / clones,
+                                Long.parseLong(f[1]) / (double) clones, f[3]);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            System.out.println("(no class histogram: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long usedHeap() {

@@ -1,7 +1,6 @@
 package dev.hermetic.vmo.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,13 +19,11 @@ import java.util.List;
  * child first.
  */
 public final class PageStore {
-    private static final Page[] EMPTY = new Page[0];
-
     /**
-     * Own slots by page index; null reads through to {@link #base} (zero without one),
-     * {@link Page#HOLE} reads as zero over it; the length covers the highest set slot only.
+     * Own slots by page index; unset reads through to {@link #base} (zero without one),
+     * {@link Page#HOLE} reads as zero over it.
      */
-    private Page[] pages = EMPTY;
+    private final SlotTable slots = new SlotTable();
     /** The frozen pages beneath the slots, from index 0; null for none. */
     private FrozenPages base;
     /** True once an own slot over {@link #base} is set (a page or a hole): the store no longer sees all of it. */
@@ -57,7 +54,7 @@ public final class PageStore {
     }
 
     private Page slot(long index) {
-        return index < pages.length ? pages[(int) index] : null;
+        return slots.get(index);
     }
 
     private boolean baseCovers(long index) {
@@ -159,8 +156,8 @@ public final class PageStore {
     }
 
     private void setSlot(long index, Page p) {
-        ensureLength(index + 1);
-        pages[(int) index] = p;
+        // A clone writes within its base nearly always: room past it is heap each clone holds for nothing.
+        slots.set(index, p, baseCovers(index) ? base.pages.length : Long.MAX_VALUE);
     }
 
     /** Puts references to the pages this store reads at [from, from+count) into {@code dst} at dstFrom. */
@@ -177,17 +174,12 @@ public final class PageStore {
 
     /** One past the highest index whose read may see a page. */
     private long extent() {
-        return Math.max(pages.length, base == null ? 0 : base.pages.length);
+        return Math.max(slots.extent(), base == null ? 0 : base.pages.length);
     }
 
     /** True when no own slot is set: the store reads exactly its base. */
     private boolean noOwnSlots() {
-        for (Page p : pages) {
-            if (p != null) {
-                return false;
-            }
-        }
-        return true;
+        return slots.end() == 0;
     }
 
     /**
@@ -200,15 +192,12 @@ public final class PageStore {
         if (base != null) {
             return noOwnSlots() && base.pages.length <= length ? basedOn(base, childAccount) : null;
         }
-        int last = pages.length;
-        while (last > 0 && pages[last - 1] == null) {
-            last--;
-        }
+        long last = slots.end();
         if (last == 0 || last > length) {
             return null;
         }
-        base = new FrozenPages(Arrays.copyOf(pages, last));
-        pages = EMPTY;
+        base = new FrozenPages(slots.toArray((int) last));
+        slots.clear();
         return basedOn(base, childAccount);
     }
 
@@ -227,32 +216,29 @@ public final class PageStore {
                     hidesBase = true;
                 }
             } else if (p != null) {
-                pages[(int) i] = null;
+                slots.set(i, null, 0);
             }
         }
     }
 
     /** Releases every page; the store reads as zero afterwards. */
     void dropAll() {
-        int[] hidden = base == null ? null : new int[Math.min(pages.length, base.pages.length)];
-        int count = 0;
-        for (int i = 0; i < pages.length; i++) {
-            Page p = pages[i];
-            if (p != null) {
-                if (p != Page.HOLE) {
-                    p.unshare();
-                }
-                if (baseCovers(i)) {
-                    hidden[count++] = i;
-                }
+        int[] hidden = base == null ? null : new int[(int) Math.min(slots.extent(), base.pages.length)];
+        int[] count = {0};
+        slots.forEachSet((i, p) -> {
+            if (p != Page.HOLE) {
+                p.unshare();
             }
-        }
-        pages = EMPTY;
+            if (baseCovers(i)) {
+                hidden[count[0]++] = (int) i;
+            }
+        });
+        slots.clear();
         if (base != null) {
             FrozenPages gone = base;
             base = null;
             hidesBase = false;
-            gone.baseGone(hidden, count);
+            gone.baseGone(hidden, count[0]);
         }
     }
 
@@ -264,17 +250,6 @@ public final class PageStore {
             if (p != null) {
                 out.addPage(p.viewers());
             }
-        }
-    }
-
-    private void ensureLength(long length) {
-        if (length > pages.length) {
-            long grown = Math.max(length, Math.min((long) pages.length * 2, Integer.MAX_VALUE - 8));
-            if (base != null && length <= base.pages.length) {
-                // A clone writes within its base nearly always: room past it is heap each clone holds for nothing.
-                grown = Math.min(grown, base.pages.length);
-            }
-            pages = Arrays.copyOf(pages, (int) Math.max(grown, 16));
         }
     }
 }
