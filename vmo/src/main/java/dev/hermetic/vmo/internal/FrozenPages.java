@@ -38,8 +38,10 @@ final class FrozenPages {
      * Live bases that hide no page (no own slot over these pages): each sees every page, so
      * while one is left no page can be unseen and a base going need not look for pages to
      * let go of (the snapshot's own frozen store is such a base for as long as it lives).
-     * Rises without a lock like {@link #bases}; falls under a stripe lock (a base hiding its
-     * first page) or without one (a clear base going, before it stops counting among the bases).
+     * Rises without a lock like {@link #bases}; falls without one while it stays above 0 (a base
+     * hiding its first page after the rise of that page's count, or a clear base going, before it
+     * stops counting among the bases), and to 0 under the stripe of the page the last clear base
+     * hides first, which it then releases if no base sees it.
      */
     private final AtomicInteger clearBases = new AtomicInteger(1);
     /** The stripe locks; {@code stripes[i % STRIPES]} guards index {@code i}. */
@@ -92,22 +94,33 @@ final class FrozenPages {
      * {@code firstHidden}: the base hid no page before this one.
      */
     void hide(int index, boolean firstHidden) {
-        if (!firstHidden) {
-            shadowed.incrementAndGet(index);
-            // Read after the rise: a clear base counted here sees the page now, and whoever
-            // makes it unseen later (that base hiding it or leaving) reads this rise.
-            if (clearBases.get() > 0) {
-                return;
-            }
-            synchronized (stripe(index)) {
-                releaseIfUnseen(index);
-            }
+        shadowed.incrementAndGet(index);
+        // Read after the rise: a clear base counted here sees the page now, and whoever makes it
+        // unseen later (that base hiding it or leaving) reads this rise. A base hiding its first
+        // page leaves the clear bases without a lock while another is left (the snapshot's own
+        // store is one for as long as it lives): every clone's first write fault of a snapshot
+        // page would otherwise take that page's stripe, and under load they all queue on it.
+        if (firstHidden ? leaveClearUnlessLast() : clearBases.get() > 0) {
             return;
         }
         synchronized (stripe(index)) {
-            clearBases.decrementAndGet();
-            shadowed.incrementAndGet(index);
+            if (firstHidden) {
+                clearBases.decrementAndGet();
+            }
             releaseIfUnseen(index);
+        }
+    }
+
+    /** Stops counting the caller among the clear bases if another is left; false, changing nothing, if not. */
+    private boolean leaveClearUnlessLast() {
+        while (true) {
+            int clear = clearBases.get();
+            if (clear <= 1) {
+                return false;
+            }
+            if (clearBases.compareAndSet(clear, clear - 1)) {
+                return true;
+            }
         }
     }
 
