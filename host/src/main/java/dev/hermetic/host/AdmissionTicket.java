@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One process's place in the host's {@link Admission} control: it takes a slot now or waits in
  * the queue, may leave the queue while it waits (a kill, a deadline, an interrupt), and gives
- * the slot back exactly once, when the process ends. Thread-safe.
+ * the slot back exactly once, when the process ends. The ticket is itself the callback it
+ * queues ({@link #run}), so waiting costs no object beyond what the waiter needs. Thread-safe.
  */
-final class AdmissionTicket {
+final class AdmissionTicket implements Runnable {
     private final Admission admission;
     /**
      * Set once the process holds a slot; cleared by the one {@link #release} that gives it back.
@@ -26,30 +27,38 @@ final class AdmissionTicket {
             throw new ExceptionInInitializerError(e);
         }
     }
-    /** The callback queued while the process waits for a slot; null when it never waited. */
-    private volatile Runnable queued;
+
+    /** True once the ticket was queued (it stays true after the hand-over); false while it never waited. */
+    private volatile boolean queued;
+    /** Run when a queued ticket is handed a slot; set before the ticket is queued. */
+    private volatile Runnable onHandOver;
 
     AdmissionTicket(Admission admission) {
         this.admission = admission;
     }
 
     /**
-     * Takes a slot now (true), or queues {@code dispatch} to run once a slot is handed over,
-     * on the thread of the process that gave it up (false).
+     * Takes a slot now (true), or queues the ticket to run {@code onHandOver} once a slot is
+     * handed to it, on the thread of the process that gave it up (false). Called once.
      *
      * @throws HostBusyException if the queue is full; nothing queued
      */
-    boolean enter(Runnable dispatch) {
-        Runnable whenAdmitted = () -> {
-            admitted = true;
-            dispatch.run();
-        };
-        if (admission.enter(whenAdmitted)) {
+    boolean enter(Runnable onHandOver) {
+        this.onHandOver = onHandOver;
+        if (admission.enter(this)) {
             admitted = true;
             return true;
         }
-        queued = whenAdmitted;
+        // A hand-over may already have come: leaving the queue then finds the ticket gone, as it should.
+        queued = true;
         return false;
+    }
+
+    /** The hand-over, run by {@link Admission#exit} on the thread that gave the slot up. */
+    @Override
+    public void run() {
+        admitted = true;
+        onHandOver.run();
     }
 
     /**
@@ -63,28 +72,22 @@ final class AdmissionTicket {
     boolean awaitSlot(long timeoutNanos) throws InterruptedException {
         // One permit, released once when the slot is handed over.
         Semaphore slot = new Semaphore(0);
-        Runnable whenAdmitted = () -> {
-            admitted = true;
-            slot.release();
-        };
-        if (admission.enter(whenAdmitted)) {
-            admitted = true;
+        if (enter(slot::release)) {
             return true;
         }
-        queued = whenAdmitted;
         try {
             if (slot.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
                 return true;
             }
             // The time passed in the queue.
         } catch (InterruptedException e) {
-            if (!admission.cancel(whenAdmitted)) {
+            if (!leaveQueue()) {
                 // Admitted meanwhile: the slot is being handed over; once it is, release gives it back.
                 slot.acquireUninterruptibly();
             }
             throw e;
         }
-        if (!admission.cancel(whenAdmitted)) {
+        if (!leaveQueue()) {
             slot.acquireUninterruptibly();
             return true;
         }
@@ -93,8 +96,7 @@ final class AdmissionTicket {
 
     /** Takes the ticket out of the queue; false if it is not there (it never waited, or was admitted). */
     boolean leaveQueue() {
-        Runnable waiting = queued;
-        return waiting != null && admission.cancel(waiting);
+        return queued && admission.cancel(this);
     }
 
     /**
