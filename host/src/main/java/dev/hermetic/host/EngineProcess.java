@@ -3,15 +3,10 @@ package dev.hermetic.host;
 import com.dylibso.chicory.runtime.Instance;
 import dev.hermetic.hooks.HookGate;
 import dev.hermetic.host.abi.Abi;
-import dev.hermetic.vmo.Rights;
-import dev.hermetic.vmo.ZxException;
 import dev.hermetic.host.internal.KillSwitch;
-import dev.hermetic.host.internal.MemoryLimitExceeded;
-import dev.hermetic.host.internal.SpansDoNotFit;
 import dev.hermetic.host.internal.VdsoImports;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,18 +63,10 @@ public final class EngineProcess implements AutoCloseable {
     private final AtomicBoolean launched = new AtomicBoolean();
     /** True when {@link #close} came before any start: the process never runs. */
     private volatile boolean closedUnstarted;
-    /**
-     * The thread running the engine now: set when the body starts on it (an engine thread, an
-     * executor's thread or the caller's), null before and again before the body returns, so
-     * a kill never interrupts a thread that has moved on to other work. Written and read for
-     * interrupting under {@link #interruptLock}.
-     */
-    private volatile Thread thread;
-    private final Object interruptLock = new Object();
-    /** Set once this process holds an admission slot; it gives the slot back exactly once, at its end. */
-    private final AtomicBoolean admitted = new AtomicBoolean();
-    /** The process's place in the admission queue while it waits; null when it never waited. */
-    private volatile Runnable queuedDispatch;
+    /** The thread running the engine while it runs, for a kill to interrupt. */
+    private final EngineThread engineThread = new EngineThread();
+    /** The process's place in the host's admission control; null when the host admits every process at once. */
+    private final AdmissionTicket admission;
     /** The ready instance this clone runs on, taken from its snapshot's pool; null for a built one. */
     private Snapshot.Ready ready;
     /**
@@ -91,9 +77,9 @@ public final class EngineProcess implements AutoCloseable {
     /**
      * Closes the hook gate and lets go of the snapshot if the process never ran: called by
      * {@link #close} before start, by a failed launch, or by the cleaner once an unstarted
-     * process is garbage. Does nothing once the engine thread has started.
+     * process is garbage (a cleaner's, unless the process is scoped). Does nothing once the
+     * engine thread has started.
      */
-    /** Releases what the process holds if it never runs; a cleaner's, unless the process is scoped. */
     private final Runnable unstartedRelease;
     /** {@link System#nanoTime()} at the first kill request; meaningful only once {@link #killReason} is set. */
     private volatile long killRequestedNanos;
@@ -128,6 +114,8 @@ public final class EngineProcess implements AutoCloseable {
             origin.restoreReferences(hookGate.clist());
         }
         this.holdsSnapshot = new AtomicBoolean(origin != null);
+        Admission hostAdmission = engine.host().admission();
+        this.admission = hostAdmission == null ? null : new AdmissionTicket(hostAdmission);
         if (limits.hasFuelBudget() && !engine.metered()) {
             hookGate.close();
             throw new IllegalArgumentException("a fuel budget needs a host that meters fuel (Host.Builder.withFuelMetering)");
@@ -209,14 +197,14 @@ public final class EngineProcess implements AutoCloseable {
      */
     public EngineProcess start(Arg... args) {
         List<ValueType> parameters = engine.startParameters();
-        checkArguments(Abi.ENGINE_START, parameters, args);
+        CallArguments.check(Abi.ENGINE_START, parameters, args);
         return launch(startBody(parameters, args));
     }
 
     /** Maps the arguments and calls {@code engine_start} with them. */
     private Body startBody(List<ValueType> parameters, Arg[] args) {
         return (instance, memory) -> {
-            long[] raw = placeArguments(instance, memory, parameters.size(), args);
+            long[] raw = CallArguments.place(engine, instance, memory, parameters.size(), args);
             long[] returned = instance.export(Abi.ENGINE_START).apply(raw);
             return new ProcessResult.Returned(engine.startResult().map(type -> new Value(type, returned[0])));
         };
@@ -266,26 +254,13 @@ public final class EngineProcess implements AutoCloseable {
      */
     EngineProcess launch(Body body, boolean deadlineAtStart) {
         claimLaunch();
-        Runnable dispatch = () -> dispatch(body);
-        Admission admission = engine.host().admission();
         boolean now = true;
         if (admission != null) {
-            Runnable whenAdmitted = () -> {
-                admitted.set(true);
-                dispatch.run();
-            };
             try {
-                now = admission.enter(whenAdmitted);
+                now = admission.enter(() -> dispatch(body));
             } catch (HostBusyException e) {
-                closedUnstarted = true;
-                unstartedRelease.run();
-                engine.host().ended(this);
+                refusedAdmission();
                 throw e;
-            }
-            if (now) {
-                admitted.set(true);
-            } else {
-                queuedDispatch = whenAdmitted;
             }
         }
         engine.host().metrics().processStarted(engine.name());
@@ -294,14 +269,14 @@ public final class EngineProcess implements AutoCloseable {
                 deadline = deadlineIn(limits.deadline());
             }
         } catch (RuntimeException e) {
-            if (now || admission.cancel(queuedDispatch)) {
+            if (now || admission.leaveQueue()) {
                 unstartedRelease.run();
                 finish(new ProcessResult.Failed(new HostError("the host could not start the process: " + e, e)));
                 return this;
             }
         }
         if (now) {
-            dispatch.run();
+            dispatch(body);
         }
         return this;
     }
@@ -335,7 +310,7 @@ public final class EngineProcess implements AutoCloseable {
      */
     public ProcessResult run(Arg... args) throws InterruptedException {
         List<ValueType> parameters = engine.startParameters();
-        checkArguments(Abi.ENGINE_START, parameters, args);
+        CallArguments.check(Abi.ENGINE_START, parameters, args);
         Body body = startBody(parameters, args);
         if (!engine.host().runsOnCaller(limits)) {
             launch(body);
@@ -351,8 +326,7 @@ public final class EngineProcess implements AutoCloseable {
         }
         claimLaunch();
         engine.host().metrics().processStarted(engine.name());
-        Admission admission = engine.host().admission();
-        if (admission != null && !awaitSlot(admission)) {
+        if (admission != null && !awaitSlot()) {
             return result.join();
         }
         long left = limits.deadline().toNanos() - (System.nanoTime() - startNanos);
@@ -381,50 +355,36 @@ public final class EngineProcess implements AutoCloseable {
      * @throws HostBusyException if the queue is full; the process is closed
      * @throws InterruptedException if the caller is interrupted while waiting; the process is closed
      */
-    private boolean awaitSlot(Admission admission) throws InterruptedException {
-        // One permit, released once when the slot is handed over.
-        Semaphore slot = new Semaphore(0);
-        Runnable whenAdmitted = () -> {
-            admitted.set(true);
-            slot.release();
-        };
+    private boolean awaitSlot() throws InterruptedException {
+        boolean admitted;
         try {
-            if (admission.enter(whenAdmitted)) {
-                admitted.set(true);
-                return true;
-            }
+            admitted = admission.awaitSlot(limits.deadline().toNanos());
         } catch (HostBusyException e) {
-            closedUnstarted = true;
-            unstartedRelease.run();
-            engine.host().ended(this);
+            refusedAdmission();
             throw e;
-        }
-        queuedDispatch = whenAdmitted;
-        KillReason why = KillReason.DEADLINE;
-        try {
-            if (slot.tryAcquire(limits.deadline().toNanos(), TimeUnit.NANOSECONDS)) {
-                return true;
-            }
-            // Deadline passed in the queue.
         } catch (InterruptedException e) {
-            if (!admission.cancel(whenAdmitted)) {
-                // Admitted meanwhile: the slot is being handed over; once it is, finish gives it back.
-                slot.acquireUninterruptibly();
-            }
+            // The ticket left the queue, or holds the slot it was handed meanwhile: finish gives that back.
             unstartedRelease.run();
             finish(new ProcessResult.Killed(KillReason.BY_HOST));
             throw e;
         }
-        if (!admission.cancel(whenAdmitted)) {
-            slot.acquireUninterruptibly();
+        if (admitted) {
             return true;
         }
-        if (killReason.compareAndSet(null, why)) {
+        // The deadline passed in the queue.
+        if (killReason.compareAndSet(null, KillReason.DEADLINE)) {
             killRequestedNanos = System.nanoTime();
         }
         unstartedRelease.run();
         finish(new ProcessResult.Killed(killReason.get()));
         return false;
+    }
+
+    /** The admission queue was full: the process never runs, as if closed before start, and leaves the host's live set. */
+    private void refusedAdmission() {
+        closedUnstarted = true;
+        unstartedRelease.run();
+        engine.host().ended(this);
     }
 
     /**
@@ -435,43 +395,6 @@ public final class EngineProcess implements AutoCloseable {
      */
     ScheduledFuture<?> deadlineIn(Duration delay) {
         return engine.host().scheduler().schedule(() -> stop(KillReason.DEADLINE), delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    static void checkArguments(String function, List<ValueType> want, Arg... args) {
-        List<ValueType> given = new ArrayList<>();
-        for (Arg a : args) {
-            if (a instanceof Value v) {
-                given.add(v.type());
-            } else {
-                given.add(ValueType.I32);
-                given.add(ValueType.I32);
-            }
-        }
-        if (!want.equals(given)) {
-            throw new ArgumentMismatchException(function + " takes " + want
-                    + " but the arguments are " + given + " (a span is two I32: ptr, len)");
-        }
-        for (Arg a : args) {
-            if (a instanceof Span s) {
-                checkMappable(s);
-            }
-        }
-    }
-
-    /** A span the host cannot map is the caller's mistake: refuse it here, not as a trap once the engine runs. */
-    private static void checkMappable(Span span) {
-        int needed = Rights.MAP | Rights.READ | (span.writable() ? Rights.WRITE : 0);
-        int rights;
-        try {
-            rights = span.vmo().rights();
-        } catch (ZxException e) {
-            throw new SpanRefusedException("the span's VMO handle is closed: " + span, e);
-        }
-        if (!Rights.has(rights, needed)) {
-            throw new SpanRefusedException("the span's VMO handle lacks rights 0x" + Integer.toHexString(needed & ~rights)
-                    + " (a " + (span.writable() ? "writable" : "read-only") + " span needs MAP, READ"
-                    + (span.writable() ? ", WRITE" : "") + "): " + span, null);
-        }
     }
 
     /**
@@ -495,9 +418,7 @@ public final class EngineProcess implements AutoCloseable {
             killRequestedNanos = System.nanoTime();
             // The switch first: a body that has not yet set its thread checks it as it starts.
             killSwitch.trip();
-            Runnable queued = queuedDispatch;
-            Admission admission = engine.host().admission();
-            if (queued != null && admission != null && admission.cancel(queued)) {
+            if (admission != null && admission.leaveQueue()) {
                 // Still waiting for a slot: it never runs, and ends here.
                 unstartedRelease.run();
                 finish(new ProcessResult.Killed(reason));
@@ -510,21 +431,11 @@ public final class EngineProcess implements AutoCloseable {
                 fuelFinal = true;
             }
             stopAtNextCheck();
-            interruptEngine();
+            engineThread.interrupt();
             reinterruptLater();
         } else {
             stopAtNextCheck();
-            interruptEngine();
-        }
-    }
-
-    /** Interrupts the thread running the engine, if one is. */
-    private void interruptEngine() {
-        synchronized (interruptLock) {
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
-            }
+            engineThread.interrupt();
         }
     }
 
@@ -553,7 +464,7 @@ public final class EngineProcess implements AutoCloseable {
             engine.host().scheduler().schedule(() -> {
                 if (!result.isDone()) {
                     stopAtNextCheck();
-                    interruptEngine();
+                    engineThread.interrupt();
                     reinterruptLater();
                 }
             }, REINTERRUPT_MILLIS, TimeUnit.MILLISECONDS);
@@ -687,9 +598,7 @@ public final class EngineProcess implements AutoCloseable {
 
     /** The process's whole life on the thread that runs it; completes the result and gives back the slot. */
     private void runBody(Body body) {
-        synchronized (interruptLock) {
-            thread = Thread.currentThread();
-        }
+        engineThread.enter();
         ProcessResult outcome = null;
         Throwable failure = null;
         ProcessMemory memory = null;
@@ -775,9 +684,7 @@ public final class EngineProcess implements AutoCloseable {
                 end = Outcomes.classify(e, killReason.get());
             }
         }
-        synchronized (interruptLock) {
-            thread = null;
-        }
+        engineThread.leave();
         if (killReason.get() != null) {
             // The kill's interrupts were for the engine: the thread (a pool's, or the caller's) goes on without them.
             Thread.interrupted();
@@ -802,83 +709,11 @@ public final class EngineProcess implements AutoCloseable {
 
     /** The warm-up's view of this process's instance; used only on the process's thread. */
     WarmInstance warmInstance(Instance instance, ProcessMemory memory) {
-        return new WarmInstance() {
-            @Override
-            public boolean exportsFunction(String name) {
-                return EngineChecker.exportedFunction(engine.module(), name).isPresent();
-            }
-
-            @Override
-            public Optional<Value> call(String export, Arg... args) {
-                var type = EngineChecker.exportedFunction(engine.module(), export).orElseThrow(
-                        () -> new ArgumentMismatchException("the engine exports no function " + export));
-                if (type.returns().size() > 1 || type.returns().stream().anyMatch(t -> Engine.valueType(t) == null)
-                        || type.params().stream().anyMatch(t -> Engine.valueType(t) == null)) {
-                    throw new ArgumentMismatchException(export + " takes or returns something other than numbers: " + type);
-                }
-                List<ValueType> parameters = type.params().stream().map(Engine::valueType).toList();
-                checkArguments(export, parameters, args);
-                long[] returned = instance.export(export).apply(placeArguments(instance, memory, parameters.size(), args));
-                return type.returns().stream().findFirst().map(t -> new Value(Engine.valueType(t), returned[0]));
-            }
-        };
+        return new InstanceExports(engine, instance, memory);
     }
 
     HookGate hookGate() {
         return hookGate;
-    }
-
-    /** Maps the spans (input first) and flattens the arguments into Chicory's raw values. */
-    private long[] placeArguments(Instance instance, ProcessMemory memory, int rawCount, Arg[] args) {
-        long spanBytes = 0;
-        for (Arg a : args) {
-            if (a instanceof Span s) {
-                spanBytes += s.mappedBytes();
-            }
-        }
-        long base = 0;
-        long windowEnd = 0;
-        if (spanBytes > 0 && engine.hasSpanWindow()) {
-            long fuelBefore = engine.fuelLeft(instance);
-            base = Integer.toUnsignedLong((int) instance.export(Abi.SPAN_WINDOW).apply()[0]);
-            windowEnd = base + Integer.toUnsignedLong((int) instance.export(Abi.SPAN_WINDOW_SIZE).apply()[0]);
-            engine.setFuel(instance, fuelBefore);
-            long memoryEnd = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
-            if (base % Span.PAGE_SIZE != 0 || windowEnd > memoryEnd) {
-                throw new SpansDoNotFit("span window [" + base + ", " + windowEnd + ") is unaligned or outside memory");
-            }
-        } else if (spanBytes > 0) {
-            int pages = (int) ((spanBytes + com.dylibso.chicory.runtime.Memory.PAGE_SIZE - 1)
-                    / com.dylibso.chicory.runtime.Memory.PAGE_SIZE);
-            int old = instance.memory().grow(pages);
-            if (old < 0) {
-                throw new MemoryLimitExceeded("no room for " + spanBytes + " bytes of spans after the memory's end");
-            }
-            base = (long) old * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
-            windowEnd = base + (long) pages * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
-        }
-        long[] raw = new long[rawCount];
-        int i = 0;
-        long cursor = base;
-        for (Arg a : args) {
-            if (a instanceof Value v) {
-                raw[i++] = v.bits();
-            } else {
-                Span s = (Span) a;
-                if (cursor + s.mappedBytes() > windowEnd) {
-                    throw new SpansDoNotFit(spanBytes + " bytes of spans do not fit in the "
-                            + (windowEnd - base) + "-byte span window");
-                }
-                if (s.mappedBytes() > 0) {
-                    // An empty span maps nothing: the engine gets (ptr, 0) and reads no byte.
-                    memory.mapSpan((int) cursor, s);
-                }
-                raw[i++] = cursor + s.pageOffset();
-                raw[i++] = s.length();
-                cursor += s.mappedBytes();
-            }
-        }
-        return raw;
     }
 
     /** Records the end and completes the result; the result completes whatever else throws. */
@@ -898,7 +733,7 @@ public final class EngineProcess implements AutoCloseable {
         } finally {
             // The slot is given up before the result, so whoever awaited this process sees it
             // free; the waiter it passes to is started after, so as not to delay that caller.
-            Runnable next = admitted.compareAndSet(true, false) ? engine.host().admission().exit() : null;
+            Runnable next = admission == null ? null : admission.release();
             engine.host().ended(this);
             result.complete(outcome);
             ended.countDown();

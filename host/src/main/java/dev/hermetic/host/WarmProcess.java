@@ -138,7 +138,7 @@ public final class WarmProcess implements AutoCloseable {
     }
 
     private Filters.Ran callMeasured(Arg... args) throws InterruptedException {
-        EngineProcess.checkArguments(Abi.ENGINE_START, process.engine().startParameters(), args);
+        CallArguments.check(Abi.ENGINE_START, process.engine().startParameters(), args);
         lock.lockInterruptibly();
         try {
             if (!process.isAlive()) {

@@ -68,22 +68,6 @@ final class HookVdso {
     }
 
     private static EngineMemory memory(Instance instance) {
-        Memory memory = instance.memory();
-        return new EngineMemory() {
-            @Override
-            public long size() {
-                return (long) memory.pages() * Memory.PAGE_SIZE;
-            }
-
-            @Override
-            public byte[] read(int address, int length) {
-                return memory.readBytes(address, length);
-            }
-
-            @Override
-            public void write(int address, byte[] bytes) {
-                memory.write(address, bytes);
-            }
-        };
+        return EngineMemory.over(instance.memory(), m -> (long) m.pages() * Memory.PAGE_SIZE, Memory::readBytes, Memory::write);
     }
 }

@@ -146,21 +146,6 @@ public final class VdsoImports {
 
     /** The linear memory as the gate reads it; a result written over a read-only span traps. */
     private static EngineMemory engineMemory(Memory memory) {
-        return new EngineMemory() {
-            @Override
-            public long size() {
-                return (long) memory.pages() * Memory.PAGE_SIZE;
-            }
-
-            @Override
-            public byte[] read(int address, int length) {
-                return memory.readBytes(address, length);
-            }
-
-            @Override
-            public void write(int address, byte[] bytes) {
-                memory.write(address, bytes);
-            }
-        };
+        return EngineMemory.over(memory, m -> (long) m.pages() * Memory.PAGE_SIZE, Memory::readBytes, Memory::write);
     }
 }
