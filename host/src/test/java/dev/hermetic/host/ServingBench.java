@@ -1,5 +1,7 @@
 package dev.hermetic.host;
 
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import dev.hermetic.host.bench.PlainChicory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>latency of one small request (a 27-byte JSON document) to the {@code json} snapshot,
  *       end to end through {@link Snapshot#filter} (spawn, map, run, read, release), in each
  *       execution mode, next to the same call on one warm instance ({@link WarmProcess#filter}:
- *       no isolation between requests), and the engine's own time inside the pooled
+ *       no isolation between requests), the engine's own run on plain Chicory (one warm
+ *       instance, no host: internals) and the process's own time inside the pooled
  *       caller-thread run ({@link Measurements#duration()});
  *   <li>throughput from 1, 2, 4, 8 and 16 caller threads, each serving requests on its own
  *       thread ({@link Host.Builder#withCallerStackBytes}), and the ratio to 2 threads;
@@ -48,7 +51,8 @@ public final class ServingBench {
         byte[] json = Fixtures.engine("json");
         System.out.printf("json, a %d-byte request; %d ms per measurement; %d cores%n%n", REQUEST.length, millis,
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-62s %9s %9s %9s%n", "one request, end to end (interleaved)", "p50 us", "p99 us", "p50 - warm");
+        System.out.printf("%-62s %9s %9s %9s %9s%n", "one request, end to end (interleaved)", "p50 us", "p99 us", "- own run",
+                "- warm");
         try (Host plain = Host.builder().build();
                 Host caller = Host.builder().withCallerStackBytes(STACK).build();
                 Host unpooled = Host.builder().withCallerStackBytes(STACK).withInstancePool(0).build();
@@ -57,8 +61,17 @@ public final class ServingBench {
                 Snapshot built = unpooled.load("json", json).snapshot();
                 Snapshot handedOff = plain.load("json", json).snapshot()) {
             List<Long> inside = new ArrayList<>();
+            // The engine's own run: the same request on plain Chicory, no host, one warm instance.
+            PlainChicory own = new PlainChicory("json", json, ByteArrayMemory::new);
+            byte[] expected = ((FilterResult.Output) w.filter(REQUEST)).bytes();
             // One request of each kind in turn, so the machine's load falls on all of them alike.
             long[][] t = latency(millis, new Request[] {
+                () -> {
+                    if (!Arrays.equals(own.filter(REQUEST, FilterRequest.defaultOutputCapacity(REQUEST.length)), expected)) {
+                        throw new IllegalStateException("plain Chicory's output differs from Hermetic's");
+                    }
+                    return null;
+                },
                 () -> w.filter(REQUEST),
                 () -> {
                     FilterResult r = pooled.filter(REQUEST);
@@ -67,13 +80,15 @@ public final class ServingBench {
                 },
                 () -> built.filter(REQUEST),
                 () -> handedOff.filter(REQUEST)});
-            double warmP50 = percentile(t[0], 50);
-            row("warm instance, WarmProcess.filter (no isolation)", t[0], warmP50);
-            row("Snapshot.filter, caller's thread, pooled instance", t[1], warmP50);
+            double ownP50 = percentile(t[0], 50);
+            double warmP50 = percentile(t[1], 50);
+            row("the engine's own run: plain Chicory, one instance (internals)", t[0], ownP50, warmP50);
+            row("warm instance, WarmProcess.filter (no isolation)", t[1], ownP50, warmP50);
+            row("Snapshot.filter, caller's thread, pooled instance", t[2], ownP50, warmP50);
             row("  of which the process, start to end (Measurements)",
-                    inside.stream().mapToLong(Long::longValue).toArray(), warmP50);
-            row("Snapshot.filter, caller's thread, instance built per request", t[2], warmP50);
-            row("Snapshot.filter, engine thread per process (default), pooled", t[3], warmP50);
+                    inside.stream().mapToLong(Long::longValue).toArray(), ownP50, warmP50);
+            row("Snapshot.filter, caller's thread, instance built per request", t[3], ownP50, warmP50);
+            row("Snapshot.filter, engine thread per process (default), pooled", t[4], ownP50, warmP50);
         }
 
         System.out.printf("%n%-40s %12s %12s%n", "caller threads, Snapshot.filter", "requests/s", "vs 2 threads");
@@ -221,8 +236,9 @@ public final class ServingBench {
         return result;
     }
 
+    /** A request's result is output; null is a request that checked its own output. */
     private static void check(FilterResult r) {
-        if (!(r instanceof FilterResult.Output)) {
+        if (r != null && !(r instanceof FilterResult.Output)) {
             throw new IllegalStateException("a request did not return output: " + r);
         }
     }
@@ -265,9 +281,10 @@ public final class ServingBench {
         return served.get() * 1e9 / elapsed;
     }
 
-    private static void row(String what, long[] nanos, double warmP50) {
+    private static void row(String what, long[] nanos, double ownP50, double warmP50) {
         double p50 = percentile(nanos, 50);
-        System.out.printf("%-62s %9.1f %9.1f %+9.1f%n", what, p50 / 1e3, percentile(nanos, 99) / 1e3, (p50 - warmP50) / 1e3);
+        System.out.printf("%-62s %9.1f %9.1f %+9.1f %+9.1f%n", what, p50 / 1e3, percentile(nanos, 99) / 1e3,
+                (p50 - ownP50) / 1e3, (p50 - warmP50) / 1e3);
     }
 
     private static double percentile(long[] nanos, int p) {
