@@ -22,11 +22,12 @@ import java.util.function.Function;
 
 /**
  * What Hermetic's compute path costs against plain Chicory, cost by cost, as paired
- * comparisons in one JVM. Each filter engine runs on five sides, each with its own compiled
+ * comparisons in one JVM. Each filter engine runs on six sides, each with its own compiled
  * code (so its memory call sites are its own): (A) plain Chicory, compiled, its
  * {@code ByteArrayMemory}; (B) the same with the host's function splitting applied to the
  * module; (C) the unsplit module on a VMO memory ({@link VmoMemoryFactory}: the page-table
- * memory alone, no host around it); (D) split and on a VMO memory; and (H) Hermetic through its
+ * memory alone, no host around it); (D) split and on a VMO memory; (E) D with each call handed to
+ * a thread of its own and waited for, as a warm process's calls are; and (H) Hermetic through its
  * public API, a {@link WarmProcess} (split, VMO memory, spans mapped per call, a hand-off to the
  * process's thread per call). Many short rounds run every side in turn, each round in another
  * order, and each gives one ratio per side (its throughput over A's in the same round), so the
@@ -38,7 +39,7 @@ import java.util.function.Function;
  *     dev.hermetic.host.bench.ComputeCostBench [rounds] [engine...]</pre>
  * (classpath as in {@link DeadlineLatency}), or through Maven:
  * {@code mvn -B -q -pl host -Pbench test-compile exec:exec -Dbench.main=dev.hermetic.host.bench.ComputeCostBench -Dbench.args="40 json"}.
- * With {@code -Dhermetic.bench.side=N} (0-4 for A-H) one side runs alone until killed, printing
+ * With {@code -Dhermetic.bench.side=N} (0-5 for A-H) one side runs alone until killed, printing
  * each round, for a profiler.
  */
 public final class ComputeCostBench {
@@ -46,7 +47,7 @@ public final class ComputeCostBench {
     private static final int OUTPUT_CAP = 4 << 20;
     /** Target length of one side of one round. */
     private static final long ROUND_NANOS = 100_000_000L;
-    private static final String[] SIDES = {"A Chicory", "B +split", "C +VMO", "D +both", "H Hermetic"};
+    private static final String[] SIDES = {"A Chicory", "B +split", "C +VMO", "D +both", "E +thread", "H Hermetic"};
 
     private ComputeCostBench() {}
 
@@ -87,6 +88,7 @@ public final class ComputeCostBench {
                 plain(engine, split, ByteArrayMemory::new, input),
                 plain(engine, wasm, VmoMemoryFactory.create(), input),
                 plain(engine, split, VmoMemoryFactory.create(), input),
+                onItsOwnThread(plain(engine, split, VmoMemoryFactory.create(), input)),
                 hermetic(engine, warm, input),
             };
             int calls = callsPerRound(sides);
@@ -155,6 +157,39 @@ public final class ComputeCostBench {
                 chicory.start(args);
             }
             return System.nanoTime() - t;
+        };
+    }
+
+    /**
+     * {@code side}'s calls each handed to a thread of its own (8 MiB of stack, as an engine
+     * thread) and waited for, as a warm process's are: what the hand-off costs apart from the host.
+     */
+    private static Side onItsOwnThread(Side side) {
+        java.util.concurrent.SynchronousQueue<Integer> calls = new java.util.concurrent.SynchronousQueue<>();
+        java.util.concurrent.SynchronousQueue<Long> done = new java.util.concurrent.SynchronousQueue<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                while (true) {
+                    done.put(side.time(calls.take()));
+                }
+            } catch (InterruptedException e) {
+                // the bench is over
+            }
+        }, "compute-cost-side", 8L << 20);
+        t.setDaemon(true);
+        t.start();
+        return n -> {
+            long start = System.nanoTime();
+            try {
+                for (int i = 0; i < n; i++) {
+                    calls.put(1);
+                    done.take();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return System.nanoTime() - start;
         };
     }
 
