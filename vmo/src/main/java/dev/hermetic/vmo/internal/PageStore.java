@@ -1,6 +1,7 @@
 package dev.hermetic.vmo.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -223,22 +224,33 @@ public final class PageStore {
 
     /** Releases every page; the store reads as zero afterwards. */
     void dropAll() {
-        int[] hidden = base == null ? null : new int[(int) Math.min(slots.extent(), base.pages.length)];
-        int[] count = {0};
-        slots.forEachSet((i, p) -> {
-            if (p != Page.HOLE) {
-                p.unshare();
+        // Lets go of every own page and lists the indices over the base, sized to what the store
+        // wrote rather than to its base: a pooled clone's reset does this once per request.
+        final class Dropping implements SlotTable.SlotVisitor {
+            int[] hidden = new int[16];
+            int count;
+
+            @Override
+            public void visit(long index, Page p) {
+                if (p != Page.HOLE) {
+                    p.unshare();
+                }
+                if (baseCovers(index)) {
+                    if (count == hidden.length) {
+                        hidden = Arrays.copyOf(hidden, 2 * count);
+                    }
+                    hidden[count++] = (int) index;
+                }
             }
-            if (baseCovers(i)) {
-                hidden[count[0]++] = (int) i;
-            }
-        });
+        }
+        Dropping dropping = new Dropping();
+        slots.forEachSet(dropping);
         slots.clear();
         if (base != null) {
             FrozenPages gone = base;
             base = null;
             hidesBase = false;
-            gone.baseGone(hidden, count[0]);
+            gone.baseGone(dropping.hidden, dropping.count);
         }
     }
 

@@ -41,7 +41,7 @@ final class SlotTable {
                 return;
             }
             long wanted = Math.max(c + 1L, Math.min(2L * chunks.length, (limit + MASK) >>> SHIFT));
-            chunks = Arrays.copyOf(chunks, (int) Math.max(wanted, 1));
+            chunks = Arrays.copyOf(chunks, (int) wanted);
         }
         Page[] chunk = chunks[c];
         if (chunk == null) {
