@@ -23,8 +23,7 @@ final class MemoryTraps {
      */
     static void checkBounds(int addr, int size, long limit, boolean instantiating) {
         if (addr < 0 || size < 0 || addr > limit || (size > 0 && (long) addr + size > limit)) {
-            String message = "out of bounds memory access: attempted to access address: " + addr
-                    + " but limit is: " + limit + " and size: " + size;
+            String message = outOfBoundsMessage(addr, size, limit);
             throw instantiating ? new UninstantiableException(message) : new WasmRuntimeException(message);
         }
     }
@@ -60,7 +59,11 @@ final class MemoryTraps {
     }
 
     private static WasmRuntimeException outOfBounds(int addr, int size, long limit) {
-        return new WasmRuntimeException("out of bounds memory access: attempted to access address: " + addr
-                + " but limit is: " + limit + " and size: " + size);
+        return new WasmRuntimeException(outOfBoundsMessage(addr, size, limit));
+    }
+
+    private static String outOfBoundsMessage(int addr, int size, long limit) {
+        return "out of bounds memory access: attempted to access address: " + addr + " but limit is: " + limit
+                + " and size: " + size;
     }
 }

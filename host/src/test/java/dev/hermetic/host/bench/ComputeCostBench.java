@@ -4,7 +4,6 @@ import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.hermetic.engines.Workloads;
-import dev.hermetic.host.Engine;
 import dev.hermetic.host.Fixtures;
 import dev.hermetic.host.Host;
 import dev.hermetic.host.Limits;
