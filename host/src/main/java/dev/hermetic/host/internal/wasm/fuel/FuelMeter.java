@@ -34,20 +34,24 @@ import java.util.List;
  *   <li>{@code memory.grow} is charged {@link #PER_PAGE} per page asked for, before it runs (a
  *       refused grow too).
  * </ul>
- * A charge adds to a per-function local, the debt; the debt is taken from the counter global,
- * and the counter checked, at every loop iteration, before a direct call to an import, before a
- * throw and before a per-byte or per-page charge; a function that may call one of the module's
- * own functions (any call but a direct one to an import) takes its entry run from the counter
- * and checks it on entry instead of its callers checking before each call. Leaving the function
- * (its end, a {@code return}, a branch to its outermost label) takes the debt without a check,
- * which the caller's next check makes. So a runaway computation, loops or recursion, stops
- * within one loop iteration or call once the counter is below zero, and between those points
- * metering costs one local addition per run; a call to a function that calls none costs one
- * read and one write of the counter, at its exit. What a process is charged is a function of the
+ * A charge adds to a per-function local, the debt. The debt is taken from the counter global, and
+ * the counter checked (a settle), before a direct call to an import, before a throw and before a
+ * per-byte or per-page charge, and at a loop iteration whose debt has passed the frame's
+ * allowance: the counter as the frame's last settle left it, at most {@link #SLICE}, and 0 after
+ * any call (the callee took from the counter). So an iteration of a loop that calls nothing
+ * touches locals only, and the one that overdraws the counter still settles and stops. A
+ * function that may call one of the module's own functions (any call but a direct one to an
+ * import) takes its entry run from the counter and checks it on entry instead of its callers
+ * checking before each call. Leaving the function (its end, a {@code return}, a branch to its
+ * outermost label) takes the debt without a check, which the caller's next check makes. So a
+ * runaway computation stops once the counter is below zero: recursion at the next call, a loop at
+ * the next iteration (or, after a kill set the counter below zero behind it, within
+ * {@link #SLICE} units); between those points metering costs one local addition per run; a call to
+ * a function that calls none costs one read and one write of the counter, at its exit. What a process is charged is a function of the
  * module and its inputs alone, the same under any runtime that runs the rewritten module. A trap
  * ends the process with debt not taken in each frame, and a Wasm exception unwinding frames
- * drops theirs likewise: at most the straight-line code each frame ran since its entry or its
- * last loop iteration, never a loop; the count it ends with is as deterministic as the rest.
+ * drops theirs likewise: at most {@link #SLICE} units and the straight-line code each frame ran
+ * since its last settle; the count it ends with is as deterministic as the rest.
  *
  * <p>The counter is exported as {@link #EXPORT} so that the embedder (the host, or another
  * runtime running the rewritten module) can set the budget and read what is left; exports are
@@ -56,13 +60,19 @@ import java.util.List;
 public final class FuelMeter {
 
     /** Names this rewrite and its cost model: part of the code cache's key. Change it whenever the output changes. */
-    public static final String VERSION = "4";
+    public static final String VERSION = "5";
 
     /** The export naming the fuel counter, a mutable i64 global. */
     public static final String EXPORT = "hermetic_fuel";
 
     /** Fuel units per byte (or table element) of a bulk memory or table instruction. */
     public static final long PER_BYTE = 1;
+
+    /**
+     * The most debt a frame's loop iterations run up before they settle with the counter: a kill,
+     * which sets the counter below zero, is seen within this many units of a loop's work.
+     */
+    public static final long SLICE = 1 << 16;
 
     /** Fuel units per 64 KiB page a {@code memory.grow} asks for: what zeroing a page costs, roughly, in instructions. */
     public static final long PER_PAGE = 1024;
@@ -74,6 +84,7 @@ public final class FuelMeter {
     private static final Opcode I64_ADD = Opcode.named("i64.add");
     private static final Opcode I64_MUL = Opcode.named("i64.mul");
     private static final Opcode I64_LT_S = Opcode.named("i64.lt_s");
+    private static final Opcode I64_GT_S = Opcode.named("i64.gt_s");
     private static final Opcode I64_EXTEND_I32_U = Opcode.named("i64.extend_i32_u");
 
     private FuelMeter() {}
@@ -325,7 +336,7 @@ public final class FuelMeter {
     /**
      * Meters one body. Each run's cost is added to a local, the debt, when the run is entered;
      * the debt is taken from the counter global only where it must be current: with a check at
-     * every loop iteration, before a direct call to an import, a throw or a bulk instruction's
+     * a loop iteration past the frame's allowance, before a direct call to an import, a throw or a bulk instruction's
      * per-byte charge, and (the entry run alone, the debt being 0) at the entry of a body that
      * may call the module's own functions; without one before a return or a branch out of the
      * function and at its end. Between those points metering costs a local addition, which the
@@ -340,7 +351,8 @@ public final class FuelMeter {
         boolean[] loopHead = runs.loopHead();
         long debt = params + body.localCount();
         long t64 = debt + 1;
-        long t32 = debt + 2;
+        long avail = debt + 2;
+        long t32 = debt + 3;
         boolean dynamic = false;
         List<Instruction> out = new ArrayList<>(n + n / 2 + 16);
         int depth = 0;
@@ -349,13 +361,22 @@ public final class FuelMeter {
             Opcode op = ins.opcode();
             if (cost[i] > 0) {
                 if (loopHead[i]) {
-                    sync(out, fuel, debt, t64, cost[i]);
+                    // debt += cost; if (debt > avail) settle: an iteration touches locals alone until then.
+                    out.add(Instruction.of(Opcode.LOCAL_GET, debt));
+                    out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
+                    out.add(Instruction.of(I64_ADD));
+                    out.add(Instruction.of(Opcode.LOCAL_TEE, debt));
+                    out.add(Instruction.of(Opcode.LOCAL_GET, avail));
+                    out.add(Instruction.of(I64_GT_S));
+                    out.add(Instruction.of(Opcode.IF, -64, 0));
+                    sync(out, fuel, debt, t64, avail, 0);
+                    out.add(Instruction.of(Opcode.END));
                 } else if (i == 0 && entryCheck) {
                     // The debt local starts at 0: the entry run is taken from the counter at once.
                     out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
                     out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
                     out.add(Instruction.of(I64_SUB));
-                    store(out, fuel, t64);
+                    store(out, fuel, t64, avail);
                 } else if (i == 0) {
                     out.add(Instruction.of(Opcode.I64_CONST, cost[i]));
                     out.add(Instruction.of(Opcode.LOCAL_SET, debt));
@@ -380,9 +401,9 @@ public final class FuelMeter {
                     out.add(Instruction.of(I64_MUL));
                 }
                 out.add(Instruction.of(I64_SUB));
-                settle(out, fuel, debt, t64);
+                settle(out, fuel, debt, t64, avail);
             } else if (settlesBefore(ins, importedFunctions)) {
-                sync(out, fuel, debt, t64, 0);
+                sync(out, fuel, debt, t64, avail, 0);
             } else if (op == Opcode.RETURN || branchesOut(ins, depth) || i == n - 1) {
                 // Leaving the function: pay the debt; the caller's next check sees it.
                 flush(out, fuel, debt);
@@ -393,9 +414,14 @@ public final class FuelMeter {
                 depth--;
             }
             out.add(ins);
+            if (calls(op) && !endsFlow(op)) {
+                // The callee (or a hook) took from the counter: the next loop iteration settles.
+                out.add(Instruction.of(Opcode.I64_CONST, 0));
+                out.add(Instruction.of(Opcode.LOCAL_SET, avail));
+            }
         }
         List<Locals> locals = new ArrayList<>(body.locals());
-        locals.add(Locals.of(2, I64));
+        locals.add(Locals.of(3, I64));
         if (dynamic) {
             locals.add(Locals.of(1, I32));
         }
@@ -491,8 +517,8 @@ public final class FuelMeter {
         out.add(Instruction.of(Opcode.END));
     }
 
-    /** {@code fuel -= debt + extra; debt = 0; if (fuel < 0) unreachable}. */
-    private static void sync(List<Instruction> out, int fuel, long debt, long t64, long extra) {
+    /** {@code fuel -= debt + extra; debt = 0; if (fuel < 0) unreachable; avail = min(fuel, SLICE)}. */
+    private static void sync(List<Instruction> out, int fuel, long debt, long t64, long avail, long extra) {
         out.add(Instruction.of(Opcode.GLOBAL_GET, fuel));
         out.add(Instruction.of(Opcode.LOCAL_GET, debt));
         out.add(Instruction.of(I64_SUB));
@@ -500,7 +526,7 @@ public final class FuelMeter {
             out.add(Instruction.of(Opcode.I64_CONST, extra));
             out.add(Instruction.of(I64_SUB));
         }
-        settle(out, fuel, debt, t64);
+        settle(out, fuel, debt, t64, avail);
     }
 
     /** {@code fuel -= debt}, without a check: where the function ends, its debt cleared with its frame. */
@@ -511,15 +537,18 @@ public final class FuelMeter {
         out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
     }
 
-    /** With the new counter on the stack: store it, clear the debt, trap if it is below zero. */
-    private static void settle(List<Instruction> out, int fuel, long debt, long t64) {
+    /** With the new counter on the stack: store it, clear the debt, trap if it is below zero, bound the next debt. */
+    private static void settle(List<Instruction> out, int fuel, long debt, long t64, long avail) {
         out.add(Instruction.of(Opcode.I64_CONST, 0));
         out.add(Instruction.of(Opcode.LOCAL_SET, debt));
-        store(out, fuel, t64);
+        store(out, fuel, t64, avail);
     }
 
-    /** With the new counter on the stack: store it, trap if it is below zero. */
-    private static void store(List<Instruction> out, int fuel, long t64) {
+    /**
+     * With the new counter on the stack: store it, trap if it is below zero, and let loop
+     * iterations run up a debt of {@code min(counter, SLICE)} before they settle again.
+     */
+    private static void store(List<Instruction> out, int fuel, long t64, long avail) {
         out.add(Instruction.of(Opcode.LOCAL_TEE, t64));
         out.add(Instruction.of(Opcode.GLOBAL_SET, fuel));
         out.add(Instruction.of(Opcode.LOCAL_GET, t64));
@@ -528,6 +557,13 @@ public final class FuelMeter {
         out.add(Instruction.of(Opcode.IF, -64, 0));
         out.add(Instruction.of(Opcode.UNREACHABLE));
         out.add(Instruction.of(Opcode.END));
+        out.add(Instruction.of(Opcode.LOCAL_GET, t64));
+        out.add(Instruction.of(Opcode.I64_CONST, SLICE));
+        out.add(Instruction.of(Opcode.LOCAL_GET, t64));
+        out.add(Instruction.of(Opcode.I64_CONST, SLICE));
+        out.add(Instruction.of(I64_LT_S));
+        out.add(Instruction.of(Opcode.SELECT));
+        out.add(Instruction.of(Opcode.LOCAL_SET, avail));
     }
 
     /**
