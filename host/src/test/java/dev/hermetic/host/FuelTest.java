@@ -200,12 +200,18 @@ class FuelTest {
                     assertThat(p.fuelConsumed()).as("n = %d, %s", n, host.mode()).isEqualTo(13 + 10L * n);
                 }
             }
-            // The budget is exact: what the run needs passes, one unit less does not.
-            try (EngineProcess p = loop.newProcess(Limits.builder().withFuel(13 + 10L * 1000).build())) {
-                assertThat(p.start(Value.i32(1000)).await()).isInstanceOf(ProcessResult.Returned.class);
-            }
-            try (EngineProcess p = loop.newProcess(Limits.builder().withFuel(12 + 10L * 1000).build())) {
-                assertThat(p.start(Value.i32(1000)).await()).isEqualTo(new ProcessResult.Killed(KillReason.FUEL_EXHAUSTED));
+            // The budget is exact: what the run needs passes, one unit less does not; under one
+            // allowance (FuelMeter.SLICE) and over many, where the loop settles every 65,536 units.
+            for (int n : new int[] {1000, 20_000, 65536}) {
+                try (EngineProcess p = loop.newProcess(Limits.builder().withFuel(13 + 10L * n).build())) {
+                    assertThat(p.start(Value.i32(n)).await()).as("n = %d", n).isInstanceOf(ProcessResult.Returned.class);
+                }
+                try (EngineProcess p = loop.newProcess(Limits.builder().withFuel(12 + 10L * n).build())) {
+                    assertThat(p.start(Value.i32(n)).await()).as("n = %d", n)
+                            .isEqualTo(new ProcessResult.Killed(KillReason.FUEL_EXHAUSTED));
+                    // Stopped at the iteration that overdrew: over by less than one iteration's run.
+                    assertThat(p.fuelConsumed()).as("n = %d", n).isBetween(13 + 10L * n, 13 + 10L * n + 10);
+                }
             }
         }
     }
