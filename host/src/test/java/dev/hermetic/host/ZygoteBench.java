@@ -40,7 +40,10 @@ public final class ZygoteBench {
         String name = args.length > 0 ? args[0] : "classifier";
         int clones = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         Limits limits = Limits.builder().withDeadline(Duration.ofMinutes(5)).build();
-        try (Host host = Host.builder().withDefaultLimits(limits).build()) {
+        // The memory table stops itself at 3/4 of the heap; the host's default budget (half of it)
+        // would refuse clones before that.
+        long budget = Runtime.getRuntime().maxMemory() * 3 / 4;
+        try (Host host = Host.builder().withDefaultLimits(limits).withMemoryBudget(budget).build()) {
             Engine engine = host.load(name, Fixtures.engine(name));
             boolean hasInit = EngineChecker.exportedFunction(engine.module(), Abi.ENGINE_INIT).isPresent();
             long t0 = System.nanoTime();
