@@ -40,9 +40,9 @@ import java.util.List;
  * allowance: the counter as the frame's last settle left it, at most {@link #SLICE}, and 0 after
  * any call (the callee took from the counter). So an iteration of a loop that calls nothing
  * touches locals only, and the one that overdraws the counter still settles and stops. A
- * function that may call one of the module's own functions (any call but a direct one to an
- * import) takes its entry run from the counter and checks it on entry instead of its callers
- * checking before each call. Leaving the function (its end, a {@code return}, a branch to its
+ * function that may be re-entered before it returns (on a cycle of the call graph, an indirect
+ * call counting as a call to every function: {@link Recursion}) takes its entry run from the
+ * counter and checks it on entry instead of its callers checking before each call. Leaving the function (its end, a {@code return}, a branch to its
  * outermost label) takes the debt without a check, which the caller's next check makes. So a
  * runaway computation stops once the counter is below zero: recursion at the next call, a loop at
  * the next iteration (or, after a kill set the counter below zero behind it, within
@@ -60,7 +60,7 @@ import java.util.List;
 public final class FuelMeter {
 
     /** Names this rewrite and its cost model: part of the code cache's key. Change it whenever the output changes. */
-    public static final String VERSION = "5";
+    public static final String VERSION = "6";
 
     /** The export naming the fuel counter, a mutable i64 global. */
     public static final String EXPORT = "hermetic_fuel";
@@ -238,11 +238,17 @@ public final class FuelMeter {
         CodeDecoder decoder = new CodeDecoder();
         WasmWriter out = new WasmWriter(payload.length + payload.length / 2);
         out.u32(bodies.size());
+        List<FunctionBody> decoded = new ArrayList<>(bodies.size());
         for (CodeSection.Body b : bodies) {
-            FunctionBody body = decoder.decode(payload, b.start(), b.end());
+            decoded.add(decoder.decode(payload, b.start(), b.end()));
+        }
+        boolean[] recursive = Recursion.onCycle(decoded, importedFunctions);
+        for (int f = 0; f < bodies.size(); f++) {
+            CodeSection.Body b = bodies.get(f);
+            FunctionBody body = decoded.get(f);
             int params = typeParams.get(functionTypes.get(importedFunctions + b.index()));
             FunctionBody metered = direct ? meterDirect(body, fuel, importedFunctions)
-                    : meterBody(body, fuel, params, importedFunctions);
+                    : meterBody(body, fuel, params, importedFunctions, recursive[f]);
             WasmWriter w = new WasmWriter(b.end() - b.start() + 64);
             CodeEncoder.encode(metered, w);
             byte[] bytes = w.toByteArray();
@@ -338,14 +344,13 @@ public final class FuelMeter {
      * the debt is taken from the counter global only where it must be current: with a check at
      * a loop iteration past the frame's allowance, before a direct call to an import, a throw or a bulk instruction's
      * per-byte charge, and (the entry run alone, the debt being 0) at the entry of a body that
-     * may call the module's own functions; without one before a return or a branch out of the
+     * may be re-entered ({@code entryCheck}); without one before a return or a branch out of the
      * function and at its end. Between those points metering costs a local addition, which the
      * JIT keeps in a register; calls to the module's own functions add nothing at the call.
      */
-    static FunctionBody meterBody(FunctionBody body, int fuel, int params, int importedFunctions) {
+    static FunctionBody meterBody(FunctionBody body, int fuel, int params, int importedFunctions, boolean entryCheck) {
         List<Instruction> code = body.instructions();
         int n = code.size();
-        boolean entryCheck = callsDefined(code, importedFunctions);
         Runs runs = Runs.of(code);
         long[] cost = runs.cost();
         boolean[] loopHead = runs.loopHead();
