@@ -47,7 +47,7 @@ import java.util.List;
  * runaway computation stops once the counter is below zero: recursion at the next call, a loop at
  * the next iteration (or, after a kill set the counter below zero behind it, within
  * {@link #SLICE} units); between those points metering costs one local addition per run; a call to
- * a function that calls none costs one read and one write of the counter, at its exit. What a process is charged is a function of the
+ * a function no call can re-enter costs one read and one write of the counter, at its exit. What a process is charged is a function of the
  * module and its inputs alone, the same under any runtime that runs the rewritten module. A trap
  * ends the process with debt not taken in each frame, and a Wasm exception unwinding frames
  * drops theirs likewise: at most {@link #SLICE} units and the straight-line code each frame ran
