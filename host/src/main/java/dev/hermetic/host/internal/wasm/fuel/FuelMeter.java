@@ -42,13 +42,14 @@ import java.util.List;
  * touches locals only, and the one that overdraws the counter still settles and stops. A
  * function that may be re-entered before it returns (on a cycle of the call graph, an indirect
  * call counting as a call to every function: {@link Recursion}) takes its entry run from the
- * counter and checks it on entry instead of its callers checking before each call. Leaving the function (its end, a {@code return}, a branch to its
- * outermost label) takes the debt without a check, which the caller's next check makes. So a
- * runaway computation stops once the counter is below zero: recursion at the next call, a loop at
- * the next iteration (or, after a kill set the counter below zero behind it, within
- * {@link #SLICE} units); between those points metering costs one local addition per run; a call to
- * a function no call can re-enter costs one read and one write of the counter, at its exit. What a process is charged is a function of the
- * module and its inputs alone, the same under any runtime that runs the rewritten module. A trap
+ * counter and checks it on entry instead of its callers checking before each call. Leaving the
+ * function (its end, a {@code return}, a branch to its outermost label) takes the debt without a
+ * check, which the caller's next check makes. So a runaway computation stops once the counter is
+ * below zero: recursion at the next call, a loop at the next iteration (or, after a kill set the
+ * counter below zero behind it, within {@link #SLICE} units); between those points metering costs
+ * one local addition per run; a call to a function no call can re-enter costs one read and one
+ * write of the counter, at its exit. What a process is charged is a function of the module and
+ * its inputs alone, the same under any runtime that runs the rewritten module. A trap
  * ends the process with debt not taken in each frame, and a Wasm exception unwinding frames
  * drops theirs likewise: at most {@link #SLICE} units and the straight-line code each frame ran
  * since its last settle; the count it ends with is as deterministic as the rest.
@@ -342,8 +343,8 @@ public final class FuelMeter {
     /**
      * Meters one body. Each run's cost is added to a local, the debt, when the run is entered;
      * the debt is taken from the counter global only where it must be current: with a check at
-     * a loop iteration past the frame's allowance, before a direct call to an import, a throw or a bulk instruction's
-     * per-byte charge, and (the entry run alone, the debt being 0) at the entry of a body that
+     * a loop iteration past the frame's allowance, before a direct call to an import, a throw or
+     * a bulk instruction's per-byte charge, and (the entry run alone, the debt being 0) at the entry of a body that
      * may be re-entered ({@code entryCheck}); without one before a return or a branch out of the
      * function and at its end. Between those points metering costs a local addition, which the
      * JIT keeps in a register; calls to the module's own functions add nothing at the call.
