@@ -61,7 +61,7 @@ import java.util.List;
 public final class FuelMeter {
 
     /** Names this rewrite and its cost model: part of the code cache's key. Change it whenever the output changes. */
-    public static final String VERSION = "6";
+    public static final String VERSION = "7";
 
     /** The export naming the fuel counter, a mutable i64 global. */
     public static final String EXPORT = "hermetic_fuel";
@@ -248,7 +248,7 @@ public final class FuelMeter {
             CodeSection.Body b = bodies.get(f);
             FunctionBody body = decoded.get(f);
             int params = typeParams.get(functionTypes.get(importedFunctions + b.index()));
-            FunctionBody metered = direct ? meterDirect(body, fuel, importedFunctions)
+            FunctionBody metered = direct ? meterDirect(body, fuel, importedFunctions, recursive[f])
                     : meterBody(body, fuel, params, importedFunctions, recursive[f]);
             WasmWriter w = new WasmWriter(b.end() - b.start() + 64);
             CodeEncoder.encode(metered, w);
@@ -304,22 +304,6 @@ public final class FuelMeter {
                 || op == Opcode.THROW || op == Opcode.THROW_REF || op == Opcode.RETHROW;
     }
 
-    /**
-     * Whether a body may call one of the module's own functions (any call but a direct one to an
-     * import): such a body settles and checks at its entry, so that recursion, with or without
-     * loops, meets a check in every frame; a body that calls none runs its straight-line code
-     * once per call, and its caller's next check sees what it paid.
-     */
-    private static boolean callsDefined(List<Instruction> code, int importedFunctions) {
-        for (Instruction ins : code) {
-            Opcode op = ins.opcode();
-            if (calls(op) && !((op == Opcode.CALL || op == Opcode.RETURN_CALL) && ins.slot(0) < importedFunctions)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Whether {@code ins}, at block depth {@code depth}, may branch out of the function (to its outermost label). */
     private static boolean branchesOut(Instruction ins, int depth) {
         Opcode op = ins.opcode();
@@ -344,10 +328,11 @@ public final class FuelMeter {
      * Meters one body. Each run's cost is added to a local, the debt, when the run is entered;
      * the debt is taken from the counter global only where it must be current: with a check at
      * a loop iteration past the frame's allowance, before a direct call to an import, a throw or
-     * a bulk instruction's per-byte charge, and (the entry run alone, the debt being 0) at the entry of a body that
-     * may be re-entered ({@code entryCheck}); without one before a return or a branch out of the
-     * function and at its end. Between those points metering costs a local addition, which the
-     * JIT keeps in a register; calls to the module's own functions add nothing at the call.
+     * a bulk instruction's per-byte charge, and (the entry run alone, the debt being 0) at the
+     * entry of a body that may be re-entered ({@code entryCheck}); without one before a return or
+     * a branch out of the function and at its end. Between those points metering costs a local
+     * addition, which the JIT keeps in a register; calls to the module's own functions add
+     * nothing at the call but clearing the allowance.
      */
     static FunctionBody meterBody(FunctionBody body, int fuel, int params, int importedFunctions, boolean entryCheck) {
         List<Instruction> code = body.instructions();
@@ -466,14 +451,14 @@ public final class FuelMeter {
 
     /**
      * Meters one body without locals, for modules with tail calls: each run's cost is taken from
-     * the counter global at once, and the counter is checked at the same points as
-     * {@link #meterBody} checks it (a tail-recursive body calls itself: it checks at entry); a per-byte charge keeps its count in a scratch global, the
-     * one after the counter. The same cost model, the same counts; slower.
+     * the counter global at once, and the counter is checked at every loop iteration, at the
+     * entry of a body that may be re-entered ({@code entryCheck}; a tail-recursive body is) and
+     * before a direct call to an import, a throw or a per-byte charge, whose count is kept in a
+     * scratch global, the one after the counter. The same cost model, the same counts; slower.
      */
-    static FunctionBody meterDirect(FunctionBody body, int fuel, int importedFunctions) {
+    static FunctionBody meterDirect(FunctionBody body, int fuel, int importedFunctions, boolean entryCheck) {
         List<Instruction> code = body.instructions();
         int n = code.size();
-        boolean entryCheck = callsDefined(code, importedFunctions);
         Runs runs = Runs.of(code);
         long[] cost = runs.cost();
         boolean[] loopHead = runs.loopHead();
